@@ -1,0 +1,1 @@
+"""The engine: compile circuits to programs, simulate batches, measure."""

@@ -1,0 +1,22 @@
+"""Circuit library: feature maps, n-local ansätze and ``qnn_circuit``, matching Qiskit 2.x.
+
+Every function returns a new, flat :class:`~qnn_core.circuit.quantum_circuit.QuantumCircuit`
+equal to Qiskit's circuit gate for gate (names, qubits, parameter names and values), so
+``count_ops()`` and ``depth()`` agree too.
+"""
+
+from qnn_core.library.entanglement import get_entangler_map
+from qnn_core.library.feature_maps import pauli_feature_map, z_feature_map, zz_feature_map
+from qnn_core.library.n_local import efficient_su2, n_local, real_amplitudes
+from qnn_core.library.qnn_circuit import qnn_circuit
+
+__all__ = [
+    "get_entangler_map",
+    "pauli_feature_map",
+    "z_feature_map",
+    "zz_feature_map",
+    "n_local",
+    "real_amplitudes",
+    "efficient_su2",
+    "qnn_circuit",
+]

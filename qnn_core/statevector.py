@@ -1,0 +1,219 @@
+"""``Statevector``: the user-facing value type for one pure state (Qiskit semantics).
+
+Little-endian: ``data[k]`` is the amplitude of the basis state whose bit q is ``(k >> q) & 1``.
+Internally the engine works on the split layout ``(batch, 2, 2**n)``; this class converts at
+its boundary and holds a complex vector.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from qnn_core.circuit.quantum_circuit import QuantumCircuit
+from qnn_core.engine import measure
+from qnn_core.engine.program import bind, compile_circuit
+from qnn_core.engine.simulate import (
+    check_memory, from_complex, real_dtype, run_compiled, to_complex,
+)
+from qnn_core.exceptions import CircuitError, InputTypeError, ParameterError, QubitError
+from qnn_core.kernels.apply import run_program
+
+__all__ = ["Statevector"]
+
+_LABEL_STATES = {
+    "0": (1.0, 0.0),
+    "1": (0.0, 1.0),
+    "+": (2**-0.5, 2**-0.5),
+    "-": (2**-0.5, -(2**-0.5)),
+    "r": (2**-0.5, 1j * 2**-0.5),
+    "l": (2**-0.5, -1j * 2**-0.5),
+}
+
+
+def _check_circuit_bound(circuit: QuantumCircuit) -> None:
+    if circuit.num_parameters:
+        names = [p.name for p in circuit.parameters]
+        raise ParameterError(f"the circuit has unbound parameters {names}; expected a circuit "
+                             "with every parameter assigned (use assign_parameters)")
+
+
+class Statevector:
+    """A pure state of ``num_qubits`` qubits.
+
+    ``Statevector(data)`` takes a complex vector of length ``2**n`` (not renormalised, as in
+    Qiskit) or a parameter-free ``QuantumCircuit`` (simulated from ``|0…0⟩``).
+    """
+
+    def __init__(self, data, dtype=None):
+        if isinstance(data, QuantumCircuit):
+            other = Statevector.from_instruction(data, dtype=dtype or np.complex128)
+            self._data = other._data
+            return
+        if isinstance(data, Statevector):
+            data = data.data
+        arr = np.array(data, dtype=dtype or (np.complex64 if np.asarray(data).dtype == np.complex64
+                                             else np.complex128))
+        if arr.ndim != 1 or arr.size == 0 or arr.size & (arr.size - 1):
+            raise InputTypeError(f"statevector data has shape {arr.shape}; expected a 1-D array "
+                                 "whose length is a power of 2")
+        real_dtype(arr.dtype)
+        arr.setflags(write=False)
+        self._data = arr
+
+    # --- construction -----------------------------------------------------------------
+    @classmethod
+    def from_label(cls, label: str) -> "Statevector":
+        """Product state from a label of ``0 1 + - r l`` (rightmost character is qubit 0)."""
+        if not isinstance(label, str) or not label or any(ch not in _LABEL_STATES for ch in label):
+            raise InputTypeError(f"state label {label!r}; expected a non-empty string of the "
+                                 "characters 0 1 + - r l")
+        vec = np.array([1.0 + 0j])
+        for ch in label:  # leftmost is the most significant qubit
+            vec = np.kron(vec, np.array(_LABEL_STATES[ch], dtype=complex))
+        return cls(vec)
+
+    @classmethod
+    def from_int(cls, i: int, dims: int) -> "Statevector":
+        """Basis state ``|i⟩`` of dimension ``dims`` (a power of 2)."""
+        vec = np.zeros(dims, dtype=complex)
+        vec[i] = 1.0
+        return cls(vec)
+
+    @classmethod
+    def from_instruction(cls, circuit: QuantumCircuit, dtype=np.complex128) -> "Statevector":
+        """The state ``circuit`` prepares from ``|0…0⟩`` (measurements ignored)."""
+        if not isinstance(circuit, QuantumCircuit):
+            raise InputTypeError(f"expected a QuantumCircuit; got {type(circuit).__name__}")
+        _check_circuit_bound(circuit)
+        states = run_compiled(compile_circuit(circuit), np.zeros((1, 0)), dtype)
+        return cls(to_complex(states)[0])
+
+    def evolve(self, circuit: QuantumCircuit, qargs=None) -> "Statevector":
+        """A new state: this one with ``circuit`` applied (on ``qargs`` if given)."""
+        if not isinstance(circuit, QuantumCircuit):
+            raise InputTypeError(f"evolve expects a QuantumCircuit; got {type(circuit).__name__}")
+        _check_circuit_bound(circuit)
+        if qargs is not None:
+            wide = QuantumCircuit(self.num_qubits)
+            wide.compose(circuit, qubits=list(qargs), inplace=True)
+            circuit = wide
+        if circuit.num_qubits != self.num_qubits:
+            raise CircuitError(f"circuit has {circuit.num_qubits} qubits; the state has "
+                               f"{self.num_qubits}")
+        program = compile_circuit(circuit)
+        check_memory(1, self.num_qubits, real_dtype(self._data.dtype).itemsize, copies=2)
+        states = from_complex(self._data[None, :])
+        run_program(states, program.ops, program.qargs, bind(program, np.zeros((1, 0))))
+        return Statevector(to_complex(states)[0])
+
+    # --- data -------------------------------------------------------------------------
+    @property
+    def data(self) -> np.ndarray:
+        """Amplitudes, complex ``(2**num_qubits,)``, read-only."""
+        return self._data
+
+    @property
+    def num_qubits(self) -> int:
+        return int(self._data.size).bit_length() - 1
+
+    @property
+    def dim(self) -> int:
+        return int(self._data.size)
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self._data, dtype=dtype)
+
+    def __repr__(self) -> str:
+        return f"Statevector({np.array2string(self._data, precision=8, separator=', ')})"
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Statevector):
+            return NotImplemented
+        return self._data.shape == other._data.shape and bool(
+            np.allclose(self._data, other._data, rtol=1e-5, atol=1e-8))
+
+    __hash__ = None
+
+    def equiv(self, other, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
+        """Equal up to a global phase."""
+        other = other if isinstance(other, Statevector) else Statevector(other)
+        if other.dim != self.dim:
+            return False
+        k = int(np.argmax(np.abs(self._data)))
+        if abs(other._data[k]) < atol:
+            return bool(np.allclose(self._data, 0, atol=atol) and np.allclose(other._data, 0, atol=atol))
+        phase = self._data[k] / other._data[k]
+        phase /= abs(phase)
+        return bool(np.allclose(self._data, phase * other._data, rtol=rtol, atol=atol))
+
+    def is_valid(self, atol: float = 1e-8) -> bool:
+        return bool(abs(np.vdot(self._data, self._data).real - 1.0) < atol)
+
+    # --- measurement ------------------------------------------------------------------
+    def _states(self) -> np.ndarray:
+        return from_complex(self._data[None, :])
+
+    def _qargs(self, qargs) -> list[int] | None:
+        if qargs is None:
+            return None
+        qargs = [qargs] if isinstance(qargs, (int, np.integer)) else list(qargs)
+        n = self.num_qubits
+        for q in qargs:
+            if not (isinstance(q, (int, np.integer)) and -n <= q < n):
+                raise QubitError(f"qubit {q!r} is out of range for a {n}-qubit state")
+        qargs = [int(q) % n for q in qargs]
+        if len(set(qargs)) != len(qargs):
+            raise QubitError(f"qargs {qargs} repeat a qubit; expected distinct qubits")
+        return qargs
+
+    def probabilities(self, qargs=None, decimals: int | None = None) -> np.ndarray:
+        """Outcome probabilities ``(2**k,)``, little-endian over ``qargs`` (all qubits if None)."""
+        probs = measure.probabilities(self._states(), self._qargs(qargs))[0]
+        return np.round(probs, decimals) if decimals is not None else probs
+
+    def probabilities_dict(self, qargs=None, decimals: int | None = None) -> dict[str, float]:
+        """``{bitstring: p}`` for the nonzero outcomes (bitstrings read qubit k-1 … 0)."""
+        probs = self.probabilities(qargs, decimals)
+        width = int(probs.size).bit_length() - 1
+        return {format(int(i), f"0{width}b"): float(probs[i]) for i in np.flatnonzero(probs)}
+
+    def expectation_value(self, oper, qargs=None) -> complex:
+        """``⟨ψ|oper|ψ⟩`` for a SparsePauliOp or Pauli label (on ``qargs`` if given)."""
+        from qnn_core.operators import as_sparse_pauli_op
+
+        op = as_sparse_pauli_op(oper)
+        if qargs is not None:
+            op = _embed(op, self._qargs(qargs), self.num_qubits)
+        return complex(measure.expectation_values(self._states(), [op])[0, 0])
+
+    def sample_counts(self, shots: int, qargs=None, seed=None) -> dict[str, int]:
+        """Counts of ``shots`` samples (seeded by ``seed``), bitstrings over ``qargs``."""
+        if isinstance(shots, bool) or not isinstance(shots, (int, np.integer)) or shots < 1:
+            raise InputTypeError(f"shots is {shots!r}; expected a positive integer")
+        probs = self.probabilities(qargs)
+        rng = np.random.default_rng(seed)
+        counts = rng.multinomial(int(shots), probs / probs.sum())
+        width = int(probs.size).bit_length() - 1
+        return {format(int(i), f"0{width}b"): int(counts[i]) for i in np.flatnonzero(counts)}
+
+    def sample_memory(self, shots: int, qargs=None, seed=None) -> np.ndarray:
+        """``shots`` sampled bitstrings, in random order."""
+        probs = self.probabilities(qargs)
+        idx = measure.sample_indices(probs, int(shots), np.random.default_rng(seed))
+        width = int(probs.size).bit_length() - 1
+        return np.array([format(int(i), f"0{width}b") for i in idx])
+
+
+def _embed(op, qargs: list[int], num_qubits: int):
+    """``op`` on ``len(qargs)`` qubits placed on ``qargs`` of a ``num_qubits`` register."""
+    from qnn_core.operators import SparsePauliOp
+
+    if op.num_qubits != len(qargs):
+        raise QubitError(f"operator has {op.num_qubits} qubits; qargs {qargs} name {len(qargs)}")
+    terms = []
+    for label, coeff in op.to_list():
+        chars = label[::-1]  # chars[i] acts on operator qubit i
+        qs = [qargs[i] for i, ch in enumerate(chars) if ch != "I"]
+        letters = "".join(ch for ch in chars if ch != "I")
+        terms.append((letters, qs, coeff))
+    return SparsePauliOp.from_sparse_list(terms, num_qubits)
