@@ -308,6 +308,16 @@ class ParameterExpression:
 
     # --- structure ---
     @property
+    def op(self) -> str:
+        """The node's operation: ``"param"``, ``"const"``, ``"add"``, ``"mul"``, ``"sin"``, …"""
+        return self._op
+
+    @property
+    def args(self) -> tuple:
+        """The node's operands (expressions or numbers), read-only."""
+        return self._args
+
+    @property
     def parameters(self) -> frozenset:
         """The set of :class:`Parameter` objects this expression depends on."""
         if self._params is None:

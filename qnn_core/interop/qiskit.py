@@ -282,7 +282,7 @@ class _ToQiskit:
         key = id(t)
         if key in memo:
             return memo[key]
-        op, args = t._op, t._args
+        op, args = t.op, t.args
         if op == "param":
             out = self.parameter(t)
         elif op == "const":
