@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qnn_core.kernels._jit import njit, pnjit, prange
+from qnn_core.kernels._jit import SERIAL_BELOW, njit, parallel_and_serial, prange
 
 __all__ = [
     "CHUNK",
@@ -142,8 +142,7 @@ def _pair_sum(re, im, x, z, start, stop):
     return 2.0 * acc
 
 
-@pnjit
-def pauli_expectations(states, x_masks, z_masks, coeffs, offsets, evs):
+def _pauli_expectations(states, x_masks, z_masks, coeffs, offsets, evs):
     """evs[b, o] = <psi_b| O_o |psi_b> for every state and observable.
 
     states: float64/float32[batch, 2, dim], dim >= 2; x_masks, z_masks: int64[num_terms];
@@ -195,8 +194,7 @@ def _bra_ket_sum(bra_re, bra_im, ket_re, ket_im, x, z, start, stop):
     return acc_re, acc_im
 
 
-@pnjit
-def pauli_inner_products(bras, kets, x_masks, z_masks, coeffs, offsets, out):
+def _pauli_inner_products(bras, kets, x_masks, z_masks, coeffs, offsets, out):
     """out[b, o] = <bra_b| O_o |ket_b> (bra conjugated).
 
     bras, kets: float64/float32[batch, 2, dim] (same shape); masks, coeffs, offsets as in
@@ -228,8 +226,7 @@ def pauli_inner_products(bras, kets, x_masks, z_masks, coeffs, offsets, out):
             out[b, o] = total
 
 
-@pnjit
-def apply_pauli_sum(states, x_masks, z_masks, coeffs, out):
+def _apply_pauli_sum(states, x_masks, z_masks, coeffs, out):
     """out[b] = O |psi_b> for one Pauli sum O.
 
     states: float64/float32[batch, 2, dim]; x_masks, z_masks: int64[num_terms];
@@ -267,8 +264,7 @@ def apply_pauli_sum(states, x_masks, z_masks, coeffs, out):
             o_im[j] = acc_im[j]
 
 
-@pnjit
-def probabilities(states, out):
+def _probabilities(states, out):
     """out[b, k] = |psi_b[k]|**2. states: float64/float32[batch, 2, dim]; out: float64[batch, dim]."""
     batch, dim = states.shape[0], states.shape[2]
     n_chunks = (dim + CHUNK - 1) // CHUNK
@@ -283,8 +279,7 @@ def probabilities(states, out):
             o[j] = _abs2(re[j], im[j])
 
 
-@pnjit
-def marginal_scatter(states, lo_table, hi_table, lo_bits, out):
+def _marginal_scatter(states, lo_table, hi_table, lo_bits, out):
     """out[b, j] = sum of |psi_b[k]|**2 over k with j(k) = j, for few outcomes.
 
     j(k) = lo_table[k & (2**lo_bits - 1)] | hi_table[k >> lo_bits] (int64 tables that compress
@@ -316,8 +311,7 @@ def marginal_scatter(states, lo_table, hi_table, lo_bits, out):
             out[b, j] = total
 
 
-@pnjit
-def marginal_gather(states, j_lo, j_hi, j_lo_bits, rest, out):
+def _marginal_gather(states, j_lo, j_hi, j_lo_bits, rest, out):
     """out[b, j] = sum over r of |psi_b[k(j, r)]|**2, k(j, r) = j_lo[j & mask] | j_hi[j >> j_lo_bits] | rest[r].
 
     The j tables deposit the outcome bits at the measured qubits' positions, ``rest`` (int64[2**(n-m)])
@@ -341,3 +335,28 @@ def marginal_gather(states, j_lo, j_hi, j_lo_bits, rest, out):
                 k = base | np.uint64(rest[r])  # unsigned: no wraparound check per access
                 total += _abs2(re[k], im[k])
             out[b, j] = total
+
+
+def _dispatch(fn):
+    """A kernel that runs serially below ``SERIAL_BELOW`` amplitudes of work, else in parallel.
+
+    The work is read from the first argument, a ``(batch, 2, dim)`` state array.
+    """
+    parallel, serial = parallel_and_serial(fn)
+
+    def kernel(states, *args):
+        small = states.shape[0] * states.shape[-1] < SERIAL_BELOW
+        return (serial if small else parallel)(states, *args)
+
+    kernel.__name__ = fn.__name__.lstrip("_")
+    kernel.__doc__ = fn.__doc__
+    kernel.parallel, kernel.serial = parallel, serial
+    return kernel
+
+
+pauli_expectations = _dispatch(_pauli_expectations)
+pauli_inner_products = _dispatch(_pauli_inner_products)
+apply_pauli_sum = _dispatch(_apply_pauli_sum)
+probabilities = _dispatch(_probabilities)
+marginal_scatter = _dispatch(_marginal_scatter)
+marginal_gather = _dispatch(_marginal_gather)
