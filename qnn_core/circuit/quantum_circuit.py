@@ -172,6 +172,12 @@ class QuantumCircuit:
 
     __hash__ = None
 
+    def __getstate__(self) -> dict:
+        # Compiled programs hold closures; they are rebuilt on demand after unpickling.
+        state = dict(self.__dict__)
+        state["_compiled_cache"] = {}
+        return state
+
     # --- argument handling ------------------------------------------------------------
     def _qubit(self, q) -> int:
         if isinstance(q, bool) or not isinstance(q, (int, np.integer)):

@@ -162,7 +162,7 @@ def diag_range(re, im, hs, ctrl, d, nr, lo, hi):
     """
     h0, h1, h2 = hs
     fixed = ctrl | h0 | h1 | h2
-    p = ctz(fixed)
+    p = min(ctz(fixed), 62)  # fixed == 0 (uncontrolled global phase): one run, 1 << p must not overflow
     if p >= RUN_MIN_LOG:
         g = lo
         while g < hi:

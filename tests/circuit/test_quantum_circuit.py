@@ -148,3 +148,18 @@ def test_draw_names_gates():
     text = qc.draw()
     assert "H" in text and "■" in text and "RZ(θ)" in text
     assert text.count("\n") == 1
+
+
+def test_pickle_round_trip_after_compilation():
+    import pickle
+
+    from qnn_core.engine.simulate import simulate
+
+    a = Parameter("a")
+    qc = QuantumCircuit(2)
+    qc.rx(a, 0)
+    qc.cx(0, 1)
+    before = simulate(qc, [[0.3]])
+    again = pickle.loads(pickle.dumps(qc))
+    assert again == qc
+    np.testing.assert_array_equal(simulate(again, [[0.3]]), before)

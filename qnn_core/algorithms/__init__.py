@@ -1,0 +1,26 @@
+"""Trainers with qiskit-machine-learning 0.9.1's API: classifiers, regressors and their losses.
+
+``NeuralNetworkClassifier``/``VQC`` and ``NeuralNetworkRegressor``/``VQR`` are scikit-learn
+style estimators (``fit predict score get_params set_params``; clonable with
+``sklearn.base.clone``; scikit-learn itself is optional). The differences from
+qiskit-machine-learning are listed in the docstrings of :mod:`.trainable_model`,
+:mod:`.classifiers`, :mod:`.regressors` and :mod:`.losses`.
+"""
+
+from qnn_core.algorithms.classifiers import VQC, NeuralNetworkClassifier
+from qnn_core.algorithms.losses import CrossEntropyLoss, L1Loss, L2Loss, Loss
+from qnn_core.algorithms.regressors import VQR, NeuralNetworkRegressor
+from qnn_core.algorithms.trainable_model import Objective, TrainableModel
+
+__all__ = [
+    "TrainableModel",
+    "Objective",
+    "NeuralNetworkClassifier",
+    "VQC",
+    "NeuralNetworkRegressor",
+    "VQR",
+    "Loss",
+    "L1Loss",
+    "L2Loss",
+    "CrossEntropyLoss",
+]

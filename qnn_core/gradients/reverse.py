@@ -1,0 +1,227 @@
+"""Reverse-mode (adjoint) gradients: every parameter from one forward and one backward sweep.
+
+The method is adjoint differentiation (Jones & Gacon 2020, arXiv:2009.02823), run on the whole
+batch in one jitted call (:mod:`qnn_core.engine.adjoint`). Exact to rounding, no shots.
+
+Two batched functions serve the QNNs directly:
+
+- :func:`estimator_gradients` ``(circuit, observables, values) -> (evs, grads)``;
+- :func:`sampler_gradients` ``(circuit, values) -> (probs, grads)``;
+
+and two classes give qiskit-machine-learning's ``run(...) -> Job`` interface:
+:class:`ReverseEstimatorGradient`, :class:`ReverseSamplerGradient`.
+
+Probability gradients choose between the adjoint sweep with one projector bra per outcome and
+forward-mode tangents (one ``dpsi/dθ`` per angle column); see
+:func:`qnn_core.engine.adjoint.choose_probability_method`. Both are exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from qnn_core.circuit.quantum_circuit import QuantumCircuit
+from qnn_core.engine import adjoint as _adj
+from qnn_core.engine.program import Program, compile_circuit
+from qnn_core.engine.simulate import as_parameter_values, real_dtype
+from qnn_core.exceptions import GradientError, InputTypeError
+from qnn_core.gradients._common import _check_hermitian, _items, estimator_items, observable_key
+from qnn_core.gradients.base import EstimatorGradientResult, SamplerGradientResult
+from qnn_core.operators.sparse_pauli_op import SparsePauliOp, as_sparse_pauli_op
+from qnn_core.primitives.job import Job
+
+__all__ = [
+    "estimator_gradients",
+    "sampler_gradients",
+    "ReverseEstimatorGradient",
+    "ReverseSamplerGradient",
+]
+
+_METHODS = ("auto", "adjoint", "tangent")
+
+
+def _check_circuit(circuit) -> Program:
+    if not isinstance(circuit, QuantumCircuit):
+        raise InputTypeError(f"circuit is a {type(circuit).__name__}; expected a QuantumCircuit")
+    return compile_circuit(circuit)
+
+
+def _observable_list(observables, num_qubits: int) -> list[SparsePauliOp]:
+    if isinstance(observables, (str, SparsePauliOp)):
+        observables = [observables]
+    try:
+        seq = list(observables)
+    except TypeError:
+        raise InputTypeError(f"observables is a {type(observables).__name__}; expected a "
+                             "SparsePauliOp, a label str, or a sequence of them") from None
+    return [as_sparse_pauli_op(obs, num_qubits) for obs in seq]
+
+
+def _hermitian_real(ops: list[SparsePauliOp]) -> list[SparsePauliOp]:
+    # A Hermitian sum of Paulis equals the sum with the real parts of its coefficients (the
+    # imaginary parts cancel as an operator); the sweep's 2 Re<lam|..> needs lam = O psi exactly so.
+    return [SparsePauliOp(op, np.real(op.coeffs)) for op in ops]
+
+
+def _expectation_gradients(program: Program, ops: list[SparsePauliOp], values: np.ndarray,
+                           dtype) -> tuple[np.ndarray, np.ndarray]:
+    """Trusted core of :func:`estimator_gradients` (``values`` validated ``(batch, P)``,
+    ``ops`` Hermitian)."""
+    evs, angle_grads = _adj.adjoint_expectation_gradients(program, values, _hermitian_real(ops),
+                                                          dtype)
+    return evs, _adj.parameter_gradients(program, angle_grads, values)
+
+
+def estimator_gradients(circuit: QuantumCircuit, observables, values,
+                        dtype=np.complex128) -> tuple[np.ndarray, np.ndarray]:
+    """Expectation values and their exact gradients for a batch of parameter sets (adjoint method).
+
+    Parameters
+    ----------
+    circuit : QuantumCircuit (measurements, if any, are ignored).
+    observables : SparsePauliOp or label str, or a sequence of L of them, on ``circuit.num_qubits``.
+    values : ``(P,)`` or ``(batch, P)`` in ``circuit.parameters`` order (P may be 0).
+    dtype : complex128 (default) or complex64 states (sums and results stay float64).
+
+    Returns
+    -------
+    evs : ``(batch, L)``, ``evs[b, l] = <psi_b| O_l |psi_b>``.
+    grads : ``(batch, L, P)``, ``grads[b, l, p] = d evs[b, l] / d circuit.parameters[p]``.
+
+    Both float64. Observables must be Hermitian (the Estimator's rule: real simplified coefficients;
+    ObservableError otherwise). One forward run and one backward sweep carry all L observables and
+    the whole batch.
+    """
+    program = _check_circuit(circuit)
+    real_dtype(dtype)
+    ops = _observable_list(observables, circuit.num_qubits)
+    for i, op in enumerate(ops):
+        _check_hermitian(op, i)
+    v = as_parameter_values(values, program.num_parameters)
+    return _expectation_gradients(program, ops, v, dtype)
+
+
+def _measured_pairs(circuit: QuantumCircuit) -> tuple[list[tuple[int, int]], int]:
+    """``([(qubit, clbit)], num_bits)``; without measurements every qubit q goes to bit q."""
+    qubit_of: dict[int, int] = {}
+    for inst in circuit.data:
+        if inst.name == "measure":
+            qubit_of[inst.clbits[0]] = inst.qubits[0]  # the last measurement into a clbit wins
+    if not qubit_of:
+        return [(q, q) for q in range(circuit.num_qubits)], circuit.num_qubits
+    return [(q, c) for c, q in qubit_of.items()], circuit.num_clbits
+
+
+def _probability_gradients(program: Program, circuit: QuantumCircuit, values: np.ndarray,
+                           dtype, method: str) -> tuple[np.ndarray, np.ndarray]:
+    pairs, num_bits = _measured_pairs(circuit)
+    omap = _adj.outcome_map(program.num_qubits, pairs, num_bits)
+    if method == "auto":
+        method = _adj.choose_probability_method(program, num_bits)
+    run = (_adj.tangent_probability_gradients if method == "tangent"
+           else _adj.adjoint_probability_gradients)
+    probs, angle_grads = run(program, values, omap, dtype)
+    return probs, _adj.parameter_gradients(program, angle_grads, values)
+
+
+def _check_method(method) -> str:
+    if method not in _METHODS:
+        raise GradientError(f"method is {method!r}; expected one of {_METHODS}")
+    return method
+
+
+def sampler_gradients(circuit: QuantumCircuit, values, dtype=np.complex128,
+                      method: str = "auto") -> tuple[np.ndarray, np.ndarray]:
+    """Outcome probabilities and their exact gradients for a batch of parameter sets.
+
+    Parameters
+    ----------
+    circuit : QuantumCircuit. Outcomes are over its clbits (bit c of an outcome index = clbit c,
+        little-endian; the last measurement into a clbit wins, unmeasured clbits read 0). A
+        circuit without measurements is measured on every qubit (bit q = qubit q), as SamplerQNN.
+    values : ``(P,)`` or ``(batch, P)`` in ``circuit.parameters`` order.
+    dtype : complex128 (default) or complex64 states.
+    method : ``"auto"`` (default: the cheaper by
+        :func:`qnn_core.engine.adjoint.choose_probability_method`), ``"adjoint"`` (backward sweep,
+        one projector bra per outcome: best with few outcomes) or ``"tangent"`` (forward-mode
+        tangents, one per angle column: best with few parameters and many outcomes).
+
+    Returns
+    -------
+    probs : float64 ``(batch, 2**num_bits)``.
+    grads : float64 ``(batch, 2**num_bits, P)``, ``d probs[b, o] / d circuit.parameters[p]``;
+        ``grads.sum(axis=1)`` is 0 up to rounding.
+    """
+    program = _check_circuit(circuit)
+    real_dtype(dtype)
+    v = as_parameter_values(values, program.num_parameters)
+    return _probability_gradients(program, circuit, v, dtype, _check_method(method))
+
+
+def _group(keys: list) -> dict:
+    groups: dict = {}
+    for i, key in enumerate(keys):
+        groups.setdefault(key, []).append(i)
+    return groups
+
+
+@dataclass(frozen=True)
+class ReverseEstimatorGradient:
+    """d<O>/dθ by the adjoint method (no primitive needed). ``dtype``: complex128 or complex64.
+
+    ``run(circuits, observables, parameter_values, parameters=None)`` as every estimator gradient
+    (see :mod:`qnn_core.gradients`): ``job.result().gradients[i]`` has shape ``(P_i,)``, in the
+    order of ``parameters[i]`` (all circuit parameters, in circuit order, when None). Items that
+    share a circuit object and an observable run as one batched sweep.
+    """
+
+    dtype: type = np.complex128
+
+    def __post_init__(self):
+        real_dtype(self.dtype)
+
+    def run(self, circuits, observables, parameter_values, parameters=None) -> Job:
+        items = estimator_items(circuits, observables, parameter_values, parameters)
+        grads: list = [None] * len(items)
+        keys = [(id(it.circuit), observable_key(it.observable)) for it in items]
+        for members in _group(keys).values():
+            first = items[members[0]]
+            values = np.stack([items[i].values for i in members])
+            _, g = _expectation_gradients(first.program, [first.observable], values, self.dtype)
+            for row, i in enumerate(members):
+                grads[i] = g[row, 0, items[i].indices]
+        metadata = [{"parameters": list(it.parameters)} for it in items]
+        return Job(EstimatorGradientResult(grads, metadata, {}))
+
+
+@dataclass(frozen=True)
+class ReverseSamplerGradient:
+    """d p(outcome)/dθ, exact, on the statevector (no primitive needed).
+
+    ``run(circuits, parameter_values, parameters=None)``: ``job.result().gradients[i]`` is dense
+    ``(P_i, 2**num_bits)``, outcomes little-endian over the clbits (a circuit without measurements
+    is measured on every qubit). ``method``: see :func:`sampler_gradients`. Items that share a
+    circuit object run as one batched call.
+    """
+
+    dtype: type = np.complex128
+    method: str = "auto"
+
+    def __post_init__(self):
+        real_dtype(self.dtype)
+        _check_method(self.method)
+
+    def run(self, circuits, parameter_values, parameters=None) -> Job:
+        items = _items(circuits, parameter_values, parameters)
+        grads: list = [None] * len(items)
+        for members in _group([id(it.circuit) for it in items]).values():
+            first = items[members[0]]
+            values = np.stack([items[i].values for i in members])
+            _, g = _probability_gradients(first.program, first.circuit, values, self.dtype,
+                                          self.method)
+            for row, i in enumerate(members):
+                grads[i] = np.ascontiguousarray(g[row][:, items[i].indices].T)
+        metadata = [{"parameters": list(it.parameters)} for it in items]
+        return Job(SamplerGradientResult(grads, metadata, {}))

@@ -1,0 +1,143 @@
+"""``EstimatorQNN``: expectation values of observables as a neural network (qiskit-machine-learning 0.9 API).
+
+Outputs are ``evs[batch, num_observables]`` = ⟨ψ(x_b, w)| O_o |ψ(x_b, w)⟩ (real parts).
+
+Exact by default: forward is one batched engine run plus one pass per Pauli term over all
+observables; backward is the adjoint (reverse-mode) method of Jones & Gacon 2020
+(arXiv:2009.02823), :func:`qnn_core.gradients.reverse.estimator_gradients`, whose cost does not
+grow with the number of parameters. With a precision > 0 (``default_precision`` or the
+estimator's own) forward goes through :class:`qnn_core.primitives.Estimator` and the gradient
+defaults to the parameter-shift rule on that estimator, as in qiskit-machine-learning.
+See docs/qnn-differences.md for every deliberate difference from qiskit-machine-learning.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from qnn_core.circuit.quantum_circuit import QuantumCircuit
+from qnn_core.engine.measure import expectation_values
+from qnn_core.engine.program import compile_circuit
+from qnn_core.engine.simulate import run_compiled
+from qnn_core.exceptions import InputTypeError, QNNError
+from qnn_core.gradients.param_shift import ParamShiftEstimatorGradient
+from qnn_core.gradients.reverse import ReverseEstimatorGradient, estimator_gradients
+from qnn_core.neural_networks.neural_network import NeuralNetwork, check_circuit
+from qnn_core.operators.sparse_pauli_op import SparsePauliOp, as_sparse_pauli_op
+from qnn_core.primitives.estimator import Estimator
+
+__all__ = ["EstimatorQNN"]
+
+
+def _observables(observables, circuit: QuantumCircuit) -> tuple[SparsePauliOp, ...]:
+    n = circuit.num_qubits
+    if observables is None:
+        return (SparsePauliOp("Z" * n),)
+    if isinstance(observables, (str, SparsePauliOp)):
+        observables = [observables]
+    ops = tuple(as_sparse_pauli_op(o, num_qubits=n) for o in observables)
+    if not ops:
+        raise QNNError("observables is empty; expected at least one observable (or None for Z^n)")
+    return ops
+
+
+def _precision(value, what: str) -> float:
+    if not isinstance(value, numbers.Real) or not np.isfinite(value) or value < 0:
+        raise QNNError(f"{what} is {value!r}; expected a finite number >= 0")
+    return float(value)
+
+
+class EstimatorQNN(NeuralNetwork):
+    """A QNN whose outputs are expectation values (see module docstring).
+
+    Args (keyword only, as qiskit-machine-learning 0.9):
+        circuit: a qnn_core ``QuantumCircuit`` (measurements, if any, are ignored).
+        observables: a SparsePauliOp / label, or a sequence of them; default ``Z`` on every qubit.
+        input_params, weight_params: the circuit's parameters, split in two; together they must name
+            every circuit parameter once. Their order is the order of the columns.
+        estimator: a :class:`qnn_core.primitives.Estimator`; default ``Estimator(default_precision=
+            default_precision)``.
+        gradient: an estimator gradient object (anything with qnn_core.gradients' ``run``); default
+            ``ReverseEstimatorGradient()`` when exact, ``ParamShiftEstimatorGradient(estimator)``
+            when the precision is > 0.
+        input_gradients: whether ``backward`` differentiates the inputs too.
+        default_precision: standard deviation of the estimates; 0 (default) is exact. When 0, the
+            estimator's own ``default_precision`` applies.
+        dtype: ``np.complex128`` (default) or ``np.complex64``, the precision of the simulated
+            states (beyond qiskit-machine-learning).
+
+    Attributes ``estimator`` and ``gradient`` may be replaced after construction.
+    """
+
+    def __init__(self, *, circuit: QuantumCircuit, observables=None, input_params=None,
+                 weight_params=None, estimator=None, gradient=None, input_gradients: bool = False,
+                 default_precision: float = 0.0, dtype=np.complex128) -> None:
+        check_circuit(circuit)
+        ops = _observables(observables, circuit)
+        precision = _precision(default_precision, "default_precision")
+        super().__init__(circuit=circuit, input_params=input_params, weight_params=weight_params,
+                         sparse=False, output_shape=len(ops), input_gradients=input_gradients,
+                         dtype=dtype)
+        if estimator is None:
+            estimator = Estimator(default_precision=precision, dtype=dtype)
+        elif not hasattr(estimator, "run"):
+            raise InputTypeError(f"estimator is a {type(estimator).__name__}; expected a "
+                                 "qnn_core.primitives.Estimator")
+        if gradient is None:
+            own = float(getattr(estimator, "default_precision", 0.0) or 0.0)
+            gradient = (ParamShiftEstimatorGradient(estimator) if max(precision, own) > 0
+                        else ReverseEstimatorGradient(dtype=dtype))
+        self._circuit = circuit.copy()
+        self._observables = ops
+        self._default_precision = precision
+        self.estimator = estimator
+        self.gradient = gradient
+
+    @property
+    def circuit(self) -> QuantumCircuit:
+        """A copy of the circuit (changing it does not change the network)."""
+        return self._circuit.copy()
+
+    @property
+    def observables(self) -> tuple[SparsePauliOp, ...]:
+        return self._observables
+
+    @property
+    def default_precision(self) -> float:
+        return self._default_precision
+
+    def _run_precision(self) -> float:
+        """``default_precision`` if > 0, else the estimator's own default precision."""
+        if self._default_precision > 0:
+            return self._default_precision
+        return float(getattr(self.estimator, "default_precision", 0.0) or 0.0)
+
+    def _forward(self, values: np.ndarray) -> np.ndarray:
+        """``evs`` float64 ``(batch, num_observables)`` for circuit-order ``values``."""
+        precision = self._run_precision()
+        if precision == 0 and isinstance(self.estimator, Estimator):
+            # Exact: the same numbers as the Estimator, without building pubs.
+            states = run_compiled(compile_circuit(self._circuit), values, self._dtype)
+            return expectation_values(states, self._observables).real
+        # Observables (L,) broadcast against values (batch, 1, P) give evs (batch, L).
+        pub = (self._circuit, list(self._observables), values[:, None, :])
+        result = self.estimator.run([pub], precision=precision).result()
+        return np.asarray(result[0].data.evs, dtype=float).reshape(values.shape[0], -1)
+
+    def _backward(self, values: np.ndarray, params: np.ndarray) -> np.ndarray:
+        """``grad`` float64 ``(batch, num_observables, len(params))``, columns ``params`` (circuit positions)."""
+        if isinstance(self.gradient, ReverseEstimatorGradient):
+            _, grads = estimator_gradients(self._circuit, self._observables, values,
+                                           dtype=self.gradient.dtype)
+            return np.ascontiguousarray(grads[:, :, params])
+        batch, num_obs = values.shape[0], len(self._observables)
+        circuit_params = self._circuit.parameters
+        wanted = [circuit_params[j] for j in params]
+        job = self.gradient.run([self._circuit] * (batch * num_obs),
+                                [o for o in self._observables for _ in range(batch)],
+                                np.tile(values, (num_obs, 1)),
+                                parameters=[wanted] * (batch * num_obs))
+        grads = np.asarray(job.result().gradients, dtype=float)  # (num_obs * batch, len(params))
+        return np.ascontiguousarray(grads.reshape(num_obs, batch, len(params)).transpose(1, 0, 2))

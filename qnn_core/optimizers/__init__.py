@@ -1,0 +1,26 @@
+"""Optimizers with qiskit-machine-learning 0.9.1's names, constructor arguments and defaults.
+
+Every optimizer has ``minimize(fun, x0, jac=None, bounds=None, *, callback=None)`` returning an
+:class:`OptimizerResult` (``x fun jac nfev njev nit``), and calls ``callback(weights, loss)``
+exactly once per iteration, whatever the method (see :mod:`qnn_core.optimizers.base`).
+Gradients are always handled as float64 ``(num_weights,)``.
+"""
+
+from qnn_core.optimizers.adam import ADAM
+from qnn_core.optimizers.base import Optimizer
+from qnn_core.optimizers.gradient_descent import GradientDescent
+from qnn_core.optimizers.result import OptimizerResult
+from qnn_core.optimizers.scipy_optimizers import COBYLA, L_BFGS_B, SLSQP, SciPyOptimizer
+from qnn_core.optimizers.spsa import SPSA
+
+__all__ = [
+    "Optimizer",
+    "OptimizerResult",
+    "SciPyOptimizer",
+    "COBYLA",
+    "L_BFGS_B",
+    "SLSQP",
+    "ADAM",
+    "GradientDescent",
+    "SPSA",
+]

@@ -1,0 +1,198 @@
+"""The optimizer base class and the bookkeeping every optimizer shares.
+
+Every optimizer reports progress the same way: ``callback(weights, loss)`` once per iteration,
+``weights`` a float64 ``(num_weights,)`` copy of the point reached at the end of the iteration and
+``loss`` the objective value there. (qiskit-machine-learning's optimizers each have their own
+callback signature and the scipy-based ones none, and its trainers call their callback once per
+*function evaluation* with scipy optimizers.) An optimizer takes a ``callback`` in its constructor
+and ``minimize`` takes another one; both are called, neither replaces the other, and the
+optimizer object is never mutated by a trainer.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from qnn_core.exceptions import InputTypeError, TrainingError
+from qnn_core.optimizers.result import OptimizerResult
+
+__all__ = ["Optimizer", "Evaluation", "as_point", "forward_difference_gradient", "CALLBACK"]
+
+CALLBACK = Callable[[np.ndarray, float], None]
+
+# How many recent (point, value) pairs are kept so a callback can be told the loss at the point
+# an iteration ended on without evaluating the objective again. Optimizers report points they
+# have just evaluated, or the best point so far (kept separately).
+_MEMO_SIZE = 64
+
+
+def as_point(x0, what: str = "x0") -> np.ndarray:
+    """``x0`` as a new float64 ``(n,)`` array (any shape with n elements is flattened)."""
+    try:
+        x = np.array(x0, dtype=float).reshape(-1)
+    except (TypeError, ValueError) as exc:
+        raise TrainingError(f"{what} could not be read as real numbers ({exc}); got {x0!r:.200}") from None
+    if x.size == 0:
+        raise TrainingError(f"{what} is empty; expected at least one value to optimize")
+    if not np.all(np.isfinite(x)):
+        raise TrainingError(f"{what} contains non-finite values {x[~np.isfinite(x)][:5]}; "
+                            "expected finite numbers")
+    return x
+
+
+class Evaluation:
+    """Counts calls, normalises values and gradients, and runs the per-iteration callbacks.
+
+    ``fun(x)`` returns a Python float (an objective returning a size-1 array is accepted);
+    ``jac(x)`` returns float64 ``(n,)`` whatever shape the user's gradient has (qiskit's trainers
+    return ``(1, n)``). Every objective evaluation is counted in ``nfev``, gradients in ``njev``.
+    """
+
+    def __init__(self, fun: Callable, jac: Callable | None, n: int,
+                 callbacks: Sequence[CALLBACK | None]) -> None:
+        if not callable(fun):
+            raise InputTypeError(f"fun is a {type(fun).__name__}; expected a callable fun(x) -> float")
+        if jac is not None and not callable(jac):
+            raise InputTypeError(f"jac is a {type(jac).__name__}; expected None or a callable "
+                                 "jac(x) -> array")
+        self._fun = fun
+        self._jac = jac
+        self._n = n
+        self._callbacks = [c for c in callbacks if c is not None]
+        self._memo: OrderedDict[bytes, float] = OrderedDict()
+        self.best_x: np.ndarray | None = None
+        self.best_fun = np.inf
+        self.last_jac: np.ndarray | None = None
+        self.nfev = 0
+        self.njev = 0
+        self.nit = 0
+
+    @property
+    def has_callbacks(self) -> bool:
+        return bool(self._callbacks)
+
+    @property
+    def has_jac(self) -> bool:
+        return self._jac is not None
+
+    def fun(self, x: np.ndarray) -> float:
+        """Evaluate the objective (always: a noisy objective must be sampled anew)."""
+        x = np.asarray(x, dtype=float)
+        raw = np.asarray(self._fun(x), dtype=float)
+        if raw.size != 1:
+            raise TrainingError(f"the objective returned shape {raw.shape}; expected a scalar")
+        value = float(raw.reshape(()))
+        self.nfev += 1
+        key = x.tobytes()
+        self._memo[key] = value
+        self._memo.move_to_end(key)
+        if len(self._memo) > _MEMO_SIZE:
+            self._memo.popitem(last=False)
+        if value < self.best_fun:
+            self.best_fun, self.best_x = value, x.copy()
+        return value
+
+    def jac(self, x: np.ndarray) -> np.ndarray:
+        """The user's gradient as float64 ``(n,)``."""
+        grad = np.asarray(self._jac(np.asarray(x, dtype=float)), dtype=float)
+        if grad.size != self._n:
+            raise TrainingError(f"the gradient has shape {grad.shape}; expected {self._n} values "
+                                f"(shape ({self._n},))")
+        self.njev += 1
+        self.last_jac = grad.reshape(self._n).copy()
+        return self.last_jac
+
+    def value_at(self, x: np.ndarray) -> float:
+        """The objective at ``x``: remembered if ``x`` was evaluated recently, else evaluated."""
+        x = np.asarray(x, dtype=float)
+        value = self._memo.get(x.tobytes())
+        if value is None and self.best_x is not None and np.array_equal(x, self.best_x):
+            value = self.best_fun
+        return self.fun(x) if value is None else value
+
+    def end_iteration(self, x: np.ndarray, value: float | None = None) -> None:
+        """Count one iteration ending at ``x`` and tell the callbacks ``(copy of x, loss)``."""
+        self.nit += 1
+        if not self._callbacks:
+            return
+        loss = self.value_at(x) if value is None else float(value)
+        for callback in self._callbacks:
+            callback(np.array(x, dtype=float), loss)
+
+    def result(self, x: np.ndarray, fun: float | None = None, *, jac_used: bool) -> OptimizerResult:
+        x = np.array(x, dtype=float)
+        value = self.value_at(x) if fun is None else float(fun)
+        return OptimizerResult(x=x, fun=value, jac=self.last_jac if jac_used else None,
+                               nfev=self.nfev, njev=self.njev if jac_used else None, nit=self.nit)
+
+
+def forward_difference_gradient(evaluation: Evaluation, x: np.ndarray, epsilon: float,
+                                f0: float | None = None) -> np.ndarray:
+    """(f(x + epsilon e_k) - f(x)) / epsilon for every k: float64 ``(n,)``, n (+1) evaluations.
+
+    The scheme qiskit-machine-learning uses (``Optimizer.gradient_num_diff``) when no gradient is
+    given, so results match it.
+    """
+    if f0 is None:
+        f0 = evaluation.fun(x)
+    grad = np.empty(x.size)
+    for k in range(x.size):
+        shifted = x.copy()
+        shifted[k] += epsilon
+        grad[k] = (evaluation.fun(shifted) - f0) / epsilon
+    return grad
+
+
+class Optimizer:
+    """Base of every optimizer: ``minimize(fun, x0, jac=None, bounds=None, *, callback=None)``.
+
+    Subclasses implement ``_minimize(evaluation, x0, bounds) -> OptimizerResult`` and list their
+    constructor arguments in ``settings``.
+    """
+
+    callback: CALLBACK | None = None
+
+    def minimize(self, fun: Callable[[np.ndarray], float], x0, jac: Callable | None = None,
+                 bounds: list[tuple[float, float]] | None = None, *,
+                 callback: CALLBACK | None = None) -> OptimizerResult:
+        """Minimise ``fun`` from ``x0``.
+
+        Args:
+            fun: ``fun(x) -> float`` with ``x`` float64 ``(n,)``.
+            x0: the initial point, n values (copied, not mutated).
+            jac: optional ``jac(x) -> (n,)`` gradient (any shape with n values is accepted);
+                gradient-free optimizers ignore it, gradient-based ones fall back to finite
+                differences without it.
+            bounds: ``[(low, high)] * n`` (None entries for no bound), used by L_BFGS_B, SLSQP
+                and COBYLA; ignored by ADAM, GradientDescent and SPSA.
+            callback: ``callback(weights, loss)`` once per iteration, in addition to the
+                optimizer's own ``callback``.
+
+        Returns:
+            An :class:`OptimizerResult`; ``nit`` equals the number of callback calls.
+        """
+        x = as_point(x0)
+        for name, cb in (("callback", callback), ("self.callback", self.callback)):
+            if cb is not None and not callable(cb):
+                raise InputTypeError(f"{name} is a {type(cb).__name__}; expected None or a callable "
+                                     "callback(weights, loss)")
+        if bounds is not None and len(bounds) != x.size:
+            raise TrainingError(f"bounds has {len(bounds)} entries; expected one (low, high) pair "
+                                f"per value of x0 ({x.size})")
+        evaluation = Evaluation(fun, jac, x.size, (self.callback, callback))
+        return self._minimize(evaluation, x, bounds)
+
+    def _minimize(self, evaluation: Evaluation, x0: np.ndarray, bounds) -> OptimizerResult:
+        raise NotImplementedError
+
+    @property
+    def settings(self) -> dict:
+        """The constructor arguments, so that ``type(opt)(**opt.settings)`` is an equal optimizer."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.settings.items())
+        return f"{type(self).__name__}({args})"
