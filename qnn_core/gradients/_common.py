@@ -23,6 +23,8 @@ from qnn_core.operators.sparse_pauli_op import SparsePauliOp, as_sparse_pauli_op
 
 __all__ = [
     "JobItem",
+    "job_items",
+    "check_hermitian",
     "estimator_items",
     "sampler_items",
     "observable_key",
@@ -99,7 +101,7 @@ def _indices(requested, circuit: QuantumCircuit, i: int) -> tuple[np.ndarray, tu
     return np.array([position[p] for p in requested], dtype=np.int64), tuple(requested)
 
 
-def _items(circuits, parameter_values, parameters) -> list[JobItem]:
+def job_items(circuits, parameter_values, parameters) -> list[JobItem]:
     circuits = _as_sequence(circuits, QuantumCircuit, "circuits")
     for i, qc in enumerate(circuits):
         if not isinstance(qc, QuantumCircuit):
@@ -123,7 +125,7 @@ def _items(circuits, parameter_values, parameters) -> list[JobItem]:
 
 def estimator_items(circuits, observables, parameter_values, parameters=None) -> list[JobItem]:
     """Check the arguments of an estimator gradient's ``run``; one JobItem per job item."""
-    items = _items(circuits, parameter_values, parameters)
+    items = job_items(circuits, parameter_values, parameters)
     observables = _as_sequence(observables, (str, SparsePauliOp), "observables")
     _check_count(observables, len(items), "observables")
     out, hermitian = [], set()
@@ -133,14 +135,14 @@ def estimator_items(circuits, observables, parameter_values, parameters=None) ->
             raise ObservableError(f"observables[{i}] acts on {op.num_qubits} qubits; circuits[{i}] "
                                   f"has {item.circuit.num_qubits}")
         if id(op) not in hermitian:
-            _check_hermitian(op, i)
+            check_hermitian(op, i)
             hermitian.add(id(op))
         out.append(JobItem(item.circuit, item.program, item.values, item.indices,
                            item.parameters, op))
     return out
 
 
-def _check_hermitian(op: SparsePauliOp, i: int) -> None:
+def check_hermitian(op: SparsePauliOp, i: int) -> None:
     """The Estimator's rule: the simplified coefficients must be real (to 100 ulp)."""
     coeffs = op.simplify().coeffs
     if np.any(np.abs(coeffs.imag) > _HERMITIAN_ATOL):
@@ -150,7 +152,7 @@ def _check_hermitian(op: SparsePauliOp, i: int) -> None:
 
 def sampler_items(circuits, parameter_values, parameters=None) -> list[JobItem]:
     """Check the arguments of a sampler gradient's ``run``: circuits must measure something."""
-    items = _items(circuits, parameter_values, parameters)
+    items = job_items(circuits, parameter_values, parameters)
     for i, item in enumerate(items):
         if not any(inst.name == "measure" for inst in item.circuit.data):
             raise GradientError(f"circuits[{i}] has no measurements; expected a circuit with "

@@ -27,7 +27,7 @@ from qnn_core.engine import adjoint as _adj
 from qnn_core.engine.program import Program, compile_circuit
 from qnn_core.engine.simulate import as_parameter_values, real_dtype
 from qnn_core.exceptions import GradientError, InputTypeError
-from qnn_core.gradients._common import _check_hermitian, _items, estimator_items, observable_key
+from qnn_core.gradients._common import check_hermitian, estimator_items, observable_key, sampler_items
 from qnn_core.gradients.base import EstimatorGradientResult, SamplerGradientResult
 from qnn_core.operators.sparse_pauli_op import SparsePauliOp, as_sparse_pauli_op
 from qnn_core.primitives.job import Job
@@ -98,7 +98,7 @@ def estimator_gradients(circuit: QuantumCircuit, observables, values,
     real_dtype(dtype)
     ops = _observable_list(observables, circuit.num_qubits)
     for i, op in enumerate(ops):
-        _check_hermitian(op, i)
+        check_hermitian(op, i)
     v = as_parameter_values(values, program.num_parameters)
     return _expectation_gradients(program, ops, v, dtype)
 
@@ -214,7 +214,7 @@ class ReverseSamplerGradient:
         _check_method(self.method)
 
     def run(self, circuits, parameter_values, parameters=None) -> Job:
-        items = _items(circuits, parameter_values, parameters)
+        items = sampler_items(circuits, parameter_values, parameters)
         grads: list = [None] * len(items)
         for members in _group([id(it.circuit) for it in items]).values():
             first = items[members[0]]
