@@ -32,7 +32,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from qnn_core.kernels._jit import pnjit, prange  # noqa: E402
+from qnn_core.kernels._jit import njit, pnjit, prange  # noqa: E402
 from qnn_core.kernels.apply import run_program  # noqa: E402
 from qnn_core.kernels.opcodes import DENSE1, DIAG, REAL1, XPERM  # noqa: E402
 
@@ -47,6 +47,38 @@ def _stream_floor(states, c, d):
     for i in prange(re.shape[0]):
         re[i] = re[i] * c + d
         im[i] = im[i] * c + d
+
+
+@njit
+def _interleaved_rotation(psi, t, m00, m01, m10, m11):
+    # The same DENSE1 update on an interleaved complex128 vector (layout comparison only).
+    h = 1 << t
+    for j in range(psi.shape[0] >> (t + 1)):
+        base = j << (t + 1)
+        for i in range(base, base + h):
+            a0 = psi[i]
+            a1 = psi[i + h]
+            psi[i] = m00 * a0 + m01 * a1
+            psi[i + h] = m10 * a0 + m11 * a1
+
+
+def bench_layout(sizes, repeats):
+    """Interleaved complex128 vs split planes for one DENSE1 rotation, 1 thread."""
+    rows = []
+    c, s = np.cos(0.15), np.sin(0.15)
+    numba.set_num_threads(1)
+    for n in sizes:
+        for target in (0, n // 2):
+            psi = np.zeros(1 << n, dtype=complex)
+            psi[0] = 1.0
+            t_int = _median_time(lambda: _interleaved_rotation(psi, target, c, -1j * s, -1j * s, c), repeats)
+            states = np.zeros((1, 2, 1 << n))
+            states[0, 0, 0] = 1.0
+            ops, qargs, cf = _one_op(DENSE1, target, [c, -1j * s, -1j * s, c])
+            t_split = _median_time(lambda: run_program(states, ops, qargs, cf), repeats)
+            rows.append(dict(n=n, target=target, interleaved_seconds=t_int, split_seconds=t_split))
+    numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    return rows
 
 
 def _median_time(fn, repeats):
@@ -158,7 +190,15 @@ def bench_first_call():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="n <= 20, fewer repeats")
+    parser.add_argument("--layout", action="store_true",
+                        help="only compare interleaved complex128 with split planes (n = 20, 24)")
     args = parser.parse_args(argv)
+    if args.layout:
+        print(f"{'n':>3} {'target':>6} {'interleaved':>12} {'split':>10} {'speed-up':>8}")
+        for r in bench_layout((20, 24), 9):
+            print(f"{r['n']:3d} {r['target']:6d} {r['interleaved_seconds'] * 1e3:10.2f}ms "
+                  f"{r['split_seconds'] * 1e3:8.2f}ms {r['interleaved_seconds'] / r['split_seconds']:8.2f}")
+        return
     sizes = (12, 16, 20) if args.quick else (12, 16, 20, 24)
     repeats = 5 if args.quick else 15
 

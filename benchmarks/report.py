@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 
-__all__ = ["write_reports", "markdown", "targets", "plot"]
+__all__ = ["write_reports", "rewrite", "markdown", "targets", "plot"]
 
 _QISKIT_ML = "qiskit-ml"
 _REFERENCE = "qnn_core"
@@ -45,6 +45,7 @@ def _table(records: list[dict]) -> list[str]:
         seconds = _fmt_s(r["seconds"])
         if r["status"] == "skipped" and r.get("predicted"):
             seconds = f"(≈{_fmt_s(r['predicted'])})"
+        agreement = agreement.replace("|", "\\|")  # a bare | would split the cell
         note = (r["note"] or "").replace("|", "/")
         lines.append(f"| {r['engine']} | {r['num_qubits']} | {r['phase']} | {seconds} | {ratio} | "
                      f"{agreement} | {note} |")
@@ -177,6 +178,14 @@ def plot(results: dict, path: str) -> str | None:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def rewrite(json_path: str) -> list[str]:
+    """Re-render the markdown and plot of a saved ``<stem>.json`` (after a report change)."""
+    with open(json_path) as f:
+        results = json.load(f)
+    out_dir, name = os.path.split(json_path)
+    return write_reports(results, out_dir, stem=os.path.splitext(name)[0])
 
 
 def write_reports(results: dict, out_dir: str, stem: str = "latest") -> list[str]:

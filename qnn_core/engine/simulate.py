@@ -30,6 +30,7 @@ __all__ = [
 ]
 
 _MAX_QUBITS = 62
+_ALWAYS_FITS = 64 << 20  # below 64 MiB, skip reading /proc/meminfo on every call
 
 
 def real_dtype(dtype) -> np.dtype:
@@ -66,6 +67,8 @@ def check_memory(batch: int, num_qubits: int, itemsize: int, copies: int = 1) ->
         raise MemoryLimitError(f"{num_qubits} qubits cannot be simulated; expected at most "
                                f"{_MAX_QUBITS} (and far fewer for the memory of this machine)")
     needed = int(batch) * (2 << num_qubits) * int(itemsize) * int(copies)
+    if needed <= _ALWAYS_FITS:
+        return needed
     avail = available_memory()
     if needed > avail:
         raise MemoryLimitError(

@@ -8,11 +8,45 @@ process pays no compile time. ``NUMBA_DISABLE_JIT=1`` runs the same kernels as p
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 import types
+from pathlib import Path
 
 import numba
 
 __all__ = ["njit", "pnjit", "prange", "parallel_and_serial", "SERIAL_BELOW"]
+
+
+
+def _clear_stale_cache() -> None:
+    """Drop this package's on-disk Numba cache when any kernel source changed.
+
+    Numba re-validates a cached kernel only against its own file, not against the files of
+    the kernels it calls; after an edit (or an upgrade) of ``apply_1q.py`` the cached
+    ``run_program`` would still inline the old code. One digest over all kernel sources
+    closes that gap. Best effort: a read-only install simply keeps its cache.
+    """
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return
+    here = Path(__file__).resolve().parent
+    cache = here / "__pycache__"
+    digest = hashlib.sha1()
+    for path in sorted(here.glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    stamp = cache / "kernel-sources.sha1"
+    try:
+        if stamp.exists() and stamp.read_text() == digest.hexdigest():
+            return
+        cache.mkdir(exist_ok=True)
+        for stale in list(cache.glob("*.nbi")) + list(cache.glob("*.nbc")):
+            stale.unlink(missing_ok=True)
+        stamp.write_text(digest.hexdigest())
+    except OSError:
+        pass
+
+
+_clear_stale_cache()
 
 njit = functools.partial(numba.njit, cache=True, nogil=True)
 """Serial nopython kernel with on-disk cache."""

@@ -80,6 +80,68 @@ def _dg(re, im, i, cr, ci):
 
 
 @njit
+def _run_d1(re, im, i0, n, h, m):
+    # Slice views give LLVM four distinct unit-stride streams, so it vectorises the loop;
+    # indexing re[i] and re[i + h] directly leaves a possible overlap it will not check.
+    a = re[i0:i0 + n]
+    b = im[i0:i0 + n]
+    c = re[i0 + h:i0 + h + n]
+    d = im[i0 + h:i0 + h + n]
+    for i in range(n):
+        a0r = a[i]
+        a0i = b[i]
+        a1r = c[i]
+        a1i = d[i]
+        a[i] = m[0] * a0r - m[1] * a0i + m[2] * a1r - m[3] * a1i
+        b[i] = m[0] * a0i + m[1] * a0r + m[2] * a1i + m[3] * a1r
+        c[i] = m[4] * a0r - m[5] * a0i + m[6] * a1r - m[7] * a1i
+        d[i] = m[4] * a0i + m[5] * a0r + m[6] * a1i + m[7] * a1r
+
+
+@njit
+def _run_r1(re, im, i0, n, h, m):
+    a = re[i0:i0 + n]
+    b = im[i0:i0 + n]
+    c = re[i0 + h:i0 + h + n]
+    d = im[i0 + h:i0 + h + n]
+    for i in range(n):
+        a0r = a[i]
+        a0i = b[i]
+        a1r = c[i]
+        a1i = d[i]
+        a[i] = m[0] * a0r + m[2] * a1r
+        b[i] = m[0] * a0i + m[2] * a1i
+        c[i] = m[4] * a0r + m[6] * a1r
+        d[i] = m[4] * a0i + m[6] * a1i
+
+
+@njit
+def _run_x1(re, im, i0, n, h):
+    a = re[i0:i0 + n]
+    b = im[i0:i0 + n]
+    c = re[i0 + h:i0 + h + n]
+    d = im[i0 + h:i0 + h + n]
+    for i in range(n):
+        x = a[i]
+        a[i] = c[i]
+        c[i] = x
+        x = b[i]
+        b[i] = d[i]
+        d[i] = x
+
+
+@njit
+def _run_dg(re, im, i0, n, cr, ci):
+    a = re[i0:i0 + n]
+    b = im[i0:i0 + n]
+    for i in range(n):
+        ar = a[i]
+        ai = b[i]
+        a[i] = cr * ar - ci * ai
+        b[i] = cr * ai + ci * ar
+
+
+@njit
 def dense1_range(re, im, t, ctrl, m, lo, hi):
     """DENSE1 on target ``t`` over pair groups ``[lo, hi)``; ``m`` = 8 scalars m00r m00i .. m11i."""
     h = 1 << t
@@ -91,8 +153,7 @@ def dense1_range(re, im, t, ctrl, m, lo, hi):
             r0 = (g >> p) << p
             e = min(hi, r0 + (1 << p))
             base = deposit(r0, fixed) | ctrl
-            for i in range(base + (g - r0), base + (e - r0)):
-                _d1(re, im, i, i + h, m)
+            _run_d1(re, im, base + (g - r0), e - g, h, m)
             g = e
     else:
         x = deposit(lo, fixed)
@@ -114,8 +175,7 @@ def real1_range(re, im, t, ctrl, m, lo, hi):
             r0 = (g >> p) << p
             e = min(hi, r0 + (1 << p))
             base = deposit(r0, fixed) | ctrl
-            for i in range(base + (g - r0), base + (e - r0)):
-                _r1(re, im, i, i + h, m)
+            _run_r1(re, im, base + (g - r0), e - g, h, m)
             g = e
     else:
         x = deposit(lo, fixed)
@@ -137,8 +197,7 @@ def xperm_range(re, im, t, ctrl, lo, hi):
             r0 = (g >> p) << p
             e = min(hi, r0 + (1 << p))
             base = deposit(r0, fixed) | ctrl
-            for i in range(base + (g - r0), base + (e - r0)):
-                _x1(re, im, i, i + h, re)
+            _run_x1(re, im, base + (g - r0), e - g, h)
             g = e
     else:
         x = deposit(lo, fixed)
@@ -173,8 +232,7 @@ def diag_range(re, im, hs, ctrl, d, nr, lo, hi):
                 o = _diag_offset(r, h0, h1, h2)
                 cr = d[2 * r]
                 ci = d[2 * r + 1]
-                for i in range(base + (g - r0) + o, base + (e - r0) + o):
-                    _dg(re, im, i, cr, ci)
+                _run_dg(re, im, base + (g - r0) + o, e - g, cr, ci)
             g = e
     else:
         x = deposit(lo, fixed)
@@ -187,67 +245,74 @@ def diag_range(re, im, hs, ctrl, d, nr, lo, hi):
 
 @njit
 def _block_dense1(re, im, t, a0, a1, m):
-    # One loop per target so that the partner offset is a literal: LLVM then vectorises the
-    # stride-2/4 pattern (t = 0, 1) with shuffles and t = 2 as whole 4-wide halves.
+    # One loop per target so that the partner offset is a literal, over views indexed from 0
+    # (no negative-index fix-up): LLVM vectorises the stride-2 and stride-4 patterns with
+    # shuffles. For t = 2 it picks a poor stride-8 plan (8x slower, measured), so each block
+    # is two 4-wide runs instead.
+    a = re[a0:a1]
+    b = im[a0:a1]
     if t == 0:
-        for i in range(a0, a1, 2):
-            _d1(re, im, i, i + 1, m)
+        for k in range((a1 - a0) >> 1):
+            _d1(a, b, 2 * k, 2 * k + 1, m)
     elif t == 1:
-        for i in range(a0, a1, 4):
-            _d1(re, im, i, i + 2, m)
-            _d1(re, im, i + 1, i + 3, m)
+        for k in range((a1 - a0) >> 2):
+            _d1(a, b, 4 * k, 4 * k + 2, m)
+            _d1(a, b, 4 * k + 1, 4 * k + 3, m)
     else:
-        for i in range(a0, a1, 8):
-            _d1(re, im, i, i + 4, m)
-            _d1(re, im, i + 1, i + 5, m)
-            _d1(re, im, i + 2, i + 6, m)
-            _d1(re, im, i + 3, i + 7, m)
+        for k in range((a1 - a0) >> 3):
+            _run_d1(re, im, a0 + 8 * k, 4, 4, m)
 
 
 @njit
 def _block_real1(re, im, t, a0, a1, m):
+    a = re[a0:a1]
+    b = im[a0:a1]
     if t == 0:
-        for i in range(a0, a1, 2):
-            _r1(re, im, i, i + 1, m)
+        for k in range((a1 - a0) >> 1):
+            _r1(a, b, 2 * k, 2 * k + 1, m)
     elif t == 1:
-        for i in range(a0, a1, 4):
-            _r1(re, im, i, i + 2, m)
-            _r1(re, im, i + 1, i + 3, m)
+        for k in range((a1 - a0) >> 2):
+            _r1(a, b, 4 * k, 4 * k + 2, m)
+            _r1(a, b, 4 * k + 1, 4 * k + 3, m)
     else:
-        for i in range(a0, a1, 8):
-            _r1(re, im, i, i + 4, m)
-            _r1(re, im, i + 1, i + 5, m)
-            _r1(re, im, i + 2, i + 6, m)
-            _r1(re, im, i + 3, i + 7, m)
+        for k in range((a1 - a0) >> 3):
+            _run_r1(re, im, a0 + 8 * k, 4, 4, m)
 
 
 @njit
 def _block_xperm(re, im, t, a0, a1, m):
+    a = re[a0:a1]
+    b = im[a0:a1]
     if t == 0:
-        for i in range(a0, a1, 2):
-            _x1(re, im, i, i + 1, m)
+        for k in range((a1 - a0) >> 1):
+            _x1(a, b, 2 * k, 2 * k + 1, m)
     elif t == 1:
-        for i in range(a0, a1, 4):
-            _x1(re, im, i, i + 2, m)
-            _x1(re, im, i + 1, i + 3, m)
+        for k in range((a1 - a0) >> 2):
+            _x1(a, b, 4 * k, 4 * k + 2, m)
+            _x1(a, b, 4 * k + 1, 4 * k + 3, m)
     else:
-        for i in range(a0, a1, 8):
-            _x1(re, im, i, i + 4, m)
-            _x1(re, im, i + 1, i + 5, m)
-            _x1(re, im, i + 2, i + 6, m)
-            _x1(re, im, i + 3, i + 7, m)
+        for k in range((a1 - a0) >> 3):
+            _run_x1(re, im, a0 + 8 * k, 4, 4)
 
 
 @njit
 def _block_diag1(re, im, t, a0, a1, m):
-    # Branch-free select of the diagonal entry by bit t keeps the loop contiguous and vectorised.
+    # Branch-free select of the diagonal entry by bit t keeps the loop contiguous and vectorised
+    # (a0 is a multiple of 8 > t, so bit t of k equals bit t of the absolute index).
     d0r = m[0]
     d0i = m[1]
     er = m[2] - m[0]
     ei = m[3] - m[1]
-    for i in range(a0, a1):
-        s = re.dtype.type((i >> t) & 1)
-        _dg(re, im, i, d0r + s * er, d0i + s * ei)
+    a = re[a0:a1]
+    b = im[a0:a1]
+    for k in range(a1 - a0):
+        s = re.dtype.type((k >> t) & 1)
+        cr = d0r + s * er
+        ci = d0i + s * ei
+        ar = a[k]
+        ai = b[k]
+        a[k] = cr * ar - ci * ai
+        b[k] = cr * ai + ci * ar
 
 
 @njit

@@ -29,6 +29,47 @@ def _sw(re, im, i, j):
 
 
 @njit
+def _run_sw(re, im, i0, i1, n):
+    # Slice views: distinct unit-stride streams that LLVM vectorises (see apply_1q._run_d1).
+    a = re[i0:i0 + n]
+    b = im[i0:i0 + n]
+    c = re[i1:i1 + n]
+    d = im[i1:i1 + n]
+    for i in range(n):
+        x = a[i]
+        a[i] = c[i]
+        c[i] = x
+        x = b[i]
+        b[i] = d[i]
+        d[i] = x
+
+
+@njit
+def _run_d2(re, im, i0, n, h0, h1, m):
+    r0 = re[i0:i0 + n]
+    j0 = im[i0:i0 + n]
+    r1 = re[i0 + h0:i0 + h0 + n]
+    j1 = im[i0 + h0:i0 + h0 + n]
+    r2 = re[i0 + h1:i0 + h1 + n]
+    j2 = im[i0 + h1:i0 + h1 + n]
+    r3 = re[i0 + h0 + h1:i0 + h0 + h1 + n]
+    j3 = im[i0 + h0 + h1:i0 + h0 + h1 + n]
+    for i in range(n):
+        a0r = r0[i]
+        a0i = j0[i]
+        a1r = r1[i]
+        a1i = j1[i]
+        a2r = r2[i]
+        a2i = j2[i]
+        a3r = r3[i]
+        a3i = j3[i]
+        r0[i], j0[i] = _row(m, 0, a0r, a0i, a1r, a1i, a2r, a2i, a3r, a3i)
+        r1[i], j1[i] = _row(m, 1, a0r, a0i, a1r, a1i, a2r, a2i, a3r, a3i)
+        r2[i], j2[i] = _row(m, 2, a0r, a0i, a1r, a1i, a2r, a2i, a3r, a3i)
+        r3[i], j3[i] = _row(m, 3, a0r, a0i, a1r, a1i, a2r, a2i, a3r, a3i)
+
+
+@njit
 def swap_range(re, im, t0, t1, ctrl, lo, hi):
     """SWAP of bits ``t0`` and ``t1`` (where the controls are on) over groups ``[lo, hi)``."""
     h0 = 1 << t0
@@ -41,8 +82,7 @@ def swap_range(re, im, t0, t1, ctrl, lo, hi):
             r0 = (g >> p) << p
             e = min(hi, r0 + (1 << p))
             base = deposit(r0, fixed) | ctrl
-            for i in range(base + (g - r0), base + (e - r0)):
-                _sw(re, im, i + h0, i + h1)
+            _run_sw(re, im, base + h0 + (g - r0), base + h1 + (g - r0), e - g)
             g = e
     else:
         x = deposit(lo, fixed)
@@ -92,8 +132,7 @@ def dense2_range(re, im, t0, t1, ctrl, m, lo, hi):
             r0 = (g >> p) << p
             e = min(hi, r0 + (1 << p))
             base = deposit(r0, fixed) | ctrl
-            for i in range(base + (g - r0), base + (e - r0)):
-                _d2(re, im, i, i + h0, i + h1, i + h0 + h1, m)
+            _run_d2(re, im, base + (g - r0), e - g, h0, h1, m)
             g = e
     else:
         x = deposit(lo, fixed)

@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from qnn_core.kernels._jit import njit, pnjit, prange
+from qnn_core.kernels._jit import SERIAL_BELOW, njit, pnjit, prange
 
 __all__ = ["G_COPY", "G_ONEQ", "G_DIAG", "F_DENSE", "F_DIAG1", "F_DIAGK", "F_PHASE", "fuse_coefs"]
 
 G_COPY, G_ONEQ, G_DIAG = 0, 1, 2
 F_DENSE, F_DIAG1, F_DIAGK, F_PHASE = 0, 1, 2, 3
-
-_PARALLEL_MIN_BATCH = 64
 
 
 @njit
@@ -95,7 +93,8 @@ def _fuse_parallel(src, groups, factors, out):
 
 def fuse_coefs(src: np.ndarray, groups: np.ndarray, factors: np.ndarray, out: np.ndarray) -> None:
     """Fill ``out complex128[B, L]`` from ``src complex128[B, Ls]`` (see module docstring)."""
-    if src.shape[0] >= _PARALLEL_MIN_BATCH:
+    # Fusing is a few complex products per coefficient: threads pay off only for big tables.
+    if src.shape[0] * out.shape[1] >= 16 * SERIAL_BELOW:
         _fuse_parallel(src, groups, factors, out)
     else:
         _fuse_serial(src, groups, factors, out)

@@ -186,7 +186,7 @@ def test_batch_one_inner_parallel_equals_serial(dtype):
 
 def test_single_op_routines_agree():
     rng = np.random.default_rng(3)
-    num_qubits = 8
+    num_qubits = 10  # 128 groups: two 64-group chunks
     psi = _random_states(4, num_qubits, rng)
     targets = np.array([6, 1], dtype=np.int64)
     ctrl = 1 << 4
@@ -205,6 +205,7 @@ def test_single_op_routines_agree():
         # Arbitrary split of the group range, as a caller chunking by hand would do.
         split = to_planes(psi[b])[0]
         g = group_count(split, DENSE2, targets, ctrl)
+        assert g == 128
         for lo, hi in [(0, 64), (64, g)]:
             apply_range(split, DENSE2, targets, ctrl, coefs[b], 0, lo, hi)
         np.testing.assert_array_equal(split, one)
