@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qnn_core.kernels._jit import njit, pnjit, prange
+from qnn_core.kernels._jit import SERIAL_BELOW, njit, parallel_and_serial, prange
 from qnn_core.kernels.apply import apply_op
 from qnn_core.kernels.apply_bits import ctz, deposit, log2_int, next_free, popcount
 from qnn_core.kernels.opcodes import DENSE1, DIAG, REAL1
@@ -215,8 +215,7 @@ def hdot(lam, psi, targets, ctrl_mask, diag, h_row, h_offset):
     return acc
 
 
-@pnjit
-def adjoint_sweep(psi, lam, ops, qargs, inv, hmat, hoff, cols, stop, grads):
+def _adjoint_sweep(psi, lam, ops, qargs, inv, hmat, hoff, cols, stop, grads):
     """Backward sweep of the adjoint method over a source program, for every state of a batch.
 
     Parameters
@@ -272,8 +271,7 @@ def _zero_control_off(psi, ctrl_mask):
             im[x] = z
 
 
-@pnjit
-def tangent_sweep(psi, tan, ops, qargs, src, dmat, doff, slots, live):
+def _tangent_sweep(psi, tan, ops, qargs, src, dmat, doff, slots, live):
     """Forward sweep propagating ``psi`` and its tangents ``dpsi/dθ_c`` through a source program.
 
     Parameters
@@ -316,8 +314,7 @@ def tangent_sweep(psi, tan, ops, qargs, src, dmat, doff, slots, live):
                 apply_op(state if s < 0 else tan[b, s], kind, targets, ctrl, srow, ops[k, 4])
 
 
-@pnjit
-def project_outcomes(psi, lo_table, hi_table, lo_bits, lam):
+def _project_outcomes(psi, lo_table, hi_table, lo_bits, lam):
     """``lam[o, b] = Π_o psi[b]``: the part of each state whose measured bits read outcome o.
 
     ``lam``: float[num_outcomes, batch, 2, 2**n], zero on entry, written. The outcome of basis
@@ -331,8 +328,7 @@ def project_outcomes(psi, lo_table, hi_table, lo_bits, lam):
             lam[o, b, 1, x] = psi[b, 1, x]
 
 
-@pnjit
-def probability_tangents(psi, tan, lo_table, hi_table, lo_bits, out):
+def _probability_tangents(psi, tan, lo_table, hi_table, lo_bits, out):
     """``out[b, s, o] = sum_{x -> o} 2 Re(conj(psi_x) tan_s,x)``: marginal probability derivatives.
 
     ``psi``: float[batch, 2, 2**n]; ``tan``: float[batch, S, 2, 2**n]; tables as
@@ -351,8 +347,7 @@ def probability_tangents(psi, tan, lo_table, hi_table, lo_bits, out):
                 row[o] += 2.0 * (np.float64(pr[x]) * tr[x] + np.float64(pi[x]) * ti[x])
 
 
-@pnjit
-def real_inner_products(psi, lam, out):
+def _real_inner_products(psi, lam, out):
     """``out[b, l] = Re <psi_b | lam_l,b>`` (float64 ``(batch, L)``, written); reads only.
 
     With ``lam_l = O_l psi`` for a Hermitian ``O_l`` this is the expectation value ``<O_l>``.
@@ -369,3 +364,24 @@ def _real_dot(ar, ai, br, bi):
     for x in range(ar.shape[0]):
         acc += np.float64(ar[x]) * br[x] + np.float64(ai[x]) * bi[x]
     return acc
+
+
+def _dispatch(fn):
+    """Run ``fn`` serially below ``SERIAL_BELOW`` amplitudes of work (first argument
+    ``psi[batch, 2, dim]``), in parallel over the batch above."""
+    parallel, serial = parallel_and_serial(fn)
+
+    def kernel(psi, *args):
+        small = psi.shape[0] * psi.shape[-1] < SERIAL_BELOW
+        return (serial if small else parallel)(psi, *args)
+
+    kernel.__name__ = fn.__name__.lstrip("_")
+    kernel.__doc__ = fn.__doc__
+    return kernel
+
+
+adjoint_sweep = _dispatch(_adjoint_sweep)
+tangent_sweep = _dispatch(_tangent_sweep)
+project_outcomes = _dispatch(_project_outcomes)
+probability_tangents = _dispatch(_probability_tangents)
+real_inner_products = _dispatch(_real_inner_products)

@@ -16,7 +16,7 @@ place and return None.
 
 from __future__ import annotations
 
-from qnn_core.kernels._jit import njit, pnjit, prange
+from qnn_core.kernels._jit import SERIAL_BELOW, njit, parallel_and_serial, pnjit, prange
 from qnn_core.kernels.apply_1q import (
     dense1_range,
     diag_range,
@@ -174,8 +174,7 @@ def _run_one(psi, ops, qargs, coef_row, inner_parallel):
             apply_op(psi, kind, targets, ops[o, 3], coef_row, ops[o, 4])
 
 
-@pnjit
-def _run_batch(states, ops, qargs, coefs):
+def _run_batch_body(states, ops, qargs, coefs):
     last = coefs.shape[0] - 1
     for b in prange(states.shape[0]):
         psi = states[b]
@@ -185,6 +184,10 @@ def _run_batch(states, ops, qargs, coefs):
             apply_op(psi, ops[o, 0], qargs[qo:qo + ops[o, 2]], ops[o, 3], coef_row, ops[o, 4])
 
 
+# Small batches run on one thread: a parallel region costs more than the work it splits.
+_run_batch, _run_batch_serial = parallel_and_serial(_run_batch_body)
+
+
 @njit
 def run_program(states, ops, qargs, coefs, par_threshold=PAR_THRESHOLD):
     """Apply every op of a program, in order, to every state; in place, returns None.
@@ -192,10 +195,13 @@ def run_program(states, ops, qargs, coefs, par_threshold=PAR_THRESHOLD):
     ``states``: float64 or float32 ``(batch, 2, 2**n)``, C-contiguous, mutated.
     ``ops``: int64[n_ops, 5]; ``qargs``: int64[total_targets]; ``coefs``: complex128[B, L],
     B == batch or 1. With batch >= 2 the states run in parallel (one thread runs the whole
-    program on a state); with batch == 1 each op is split across threads when the state has at
+    program on a state) once the batch holds ``SERIAL_BELOW`` amplitudes, serially below that;
+    with batch == 1 each op is split across threads when the state has at
     least ``par_threshold`` amplitudes.
     """
-    if states.shape[0] >= 2:
+    if states.shape[0] >= 2 and states.shape[0] * states.shape[2] < SERIAL_BELOW:
+        _run_batch_serial(states, ops, qargs, coefs)
+    elif states.shape[0] >= 2:
         _run_batch(states, ops, qargs, coefs)
     elif states.shape[0] == 1:
         _run_one(states[0], ops, qargs, coefs[0], states.shape[2] >= par_threshold)
