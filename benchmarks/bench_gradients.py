@@ -73,7 +73,7 @@ def _bench_size(cfg, n: int) -> list[dict]:
             reference = out
         elif name in _TOL:
             err = float(np.max(np.abs(out - reference)))
-            row["agreement"] = f"max|Δ| vs reverse {err:.1e} (tol {_TOL[name]:.0e})"
+            row["agreement"] = f"max abs Δ vs reverse {err:.1e} (tol {_TOL[name]:.0e})"
             if err > _TOL[name]:
                 row["agreement"] = "DISAGREES: " + row["agreement"]
                 rows.append(row)

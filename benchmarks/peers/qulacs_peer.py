@@ -126,7 +126,7 @@ def _prepare_qnn(case, workload: str) -> Prepared:
         return np.stack([grads(p) for p in projectors], axis=1)
 
     return Prepared(calls={"forward": forward, "backward": backward},
-                    note="|get_vector()|² per row; backward = backprop of the parity projectors (I±Z..Z)/2")
+                    note="abs(get_vector())² per row; backward = backprop of the parity projectors (I±Z..Z)/2")
 
 
 def _prepare_state(case, shots: int = 0, seed: int = 0) -> Prepared:

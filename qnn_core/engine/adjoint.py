@@ -53,6 +53,7 @@ __all__ = [
     "outcome_map",
     "adjoint_expectation_gradients",
     "adjoint_probability_gradients",
+    "restricted_tables",
     "tangent_probability_gradients",
     "choose_probability_method",
 ]
@@ -242,26 +243,56 @@ def _forward(program: Program, values: np.ndarray, rdt) -> tuple[np.ndarray, np.
     return psi, angles, src
 
 
-def _sweep(program: Program, angles, src, psi, lam, num_cols: int) -> np.ndarray:
-    """Backward sweep for final states ``psi`` and bras ``lam`` (both mutated); angle grads."""
+_RESTRICTED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def restricted_tables(program: Program, wanted) -> tuple[np.ndarray, int]:
+    """``(hoff, stop)`` for a sweep that differentiates only by the parameters ``wanted``.
+
+    ``wanted``: indices into ``program.parameters``, or None for all. Angle columns that depend
+    on none of them get no inner product, and the sweep stops at the first gate that has a
+    wanted column: a QNN's weight gradient never walks back through the feature map.
+    """
     tables = sweep_tables(program)
+    if wanted is None:
+        return tables.doff, tables.stop
+    key = tuple(sorted({int(i) for i in wanted}))
+    cache = _RESTRICTED.setdefault(program, {})
+    if key not in cache:
+        chosen = {program.parameters[i] for i in key}
+        live = np.array([isinstance(e, ParameterExpression) and not chosen.isdisjoint(e.parameters)
+                         for e in program.angle_exprs] + [False], dtype=bool)
+        hoff = np.where(live[tables.cols], tables.doff, -1)  # cols == -1 reads the final False
+        rows = np.flatnonzero((hoff >= 0).any(axis=1))
+        cache[key] = (hoff, int(rows[0]) if rows.size else program.src_ops.shape[0])
+    return cache[key]
+
+
+def _sweep(program: Program, angles, src, psi, lam, num_cols: int, wanted=None) -> np.ndarray:
+    """Backward sweep for final states ``psi`` and bras ``lam`` (both mutated); angle grads.
+
+    Columns not depending on the ``wanted`` parameter indices (all when None) stay zero.
+    """
+    tables = sweep_tables(program)
+    hoff, stop = restricted_tables(program, wanted)
     grads = np.zeros((psi.shape[0], lam.shape[0], num_cols))
-    if tables.stop == program.src_ops.shape[0]:
+    if stop == program.src_ops.shape[0]:
         return grads
     inv = inverse_source(program, src)
     hmat = derivative_table(program, angles, adjoint=True)
-    adjoint_sweep(psi, lam, program.src_ops, program.src_qargs, inv, hmat, tables.doff,
-                  tables.cols, tables.stop, grads)
+    adjoint_sweep(psi, lam, program.src_ops, program.src_qargs, inv, hmat, hoff,
+                  tables.cols, stop, grads)
     return grads
 
 
 def adjoint_expectation_gradients(program: Program, values: np.ndarray, observables: list,
-                                  dtype=np.complex128) -> tuple[np.ndarray, np.ndarray]:
+                                  dtype=np.complex128, wanted=None) -> tuple[np.ndarray, np.ndarray]:
     """Expectation values and their angle-column gradients by the adjoint method.
 
     ``values``: validated float64 ``(batch, P)``; ``observables``: L Hermitian SparsePauliOps on
     ``program.num_qubits`` qubits (a non-Hermitian O is treated as ``(O + O^dag)/2``, for the
-    values too). Returns ``evs float64 (batch, L)`` and ``d evs / d angle float64 (batch, L, A)``.
+    values too). Returns ``evs float64 (batch, L)`` and ``d evs / d angle float64 (batch, L, A)``;
+    with ``wanted`` (parameter indices) only the columns depending on them are filled.
     """
     batch, num_obs, num_cols = values.shape[0], len(observables), len(program.angle_exprs)
     rdt = real_dtype(dtype)
@@ -276,7 +307,7 @@ def adjoint_expectation_gradients(program: Program, values: np.ndarray, observab
         ev = np.empty((v.shape[0], num_obs))
         real_inner_products(psi, lam, ev)  # <psi|O psi>: one read, no second observable pass
         evs[part] = ev
-        grads[part] = _sweep(program, angles, src, psi, lam, num_cols)
+        grads[part] = _sweep(program, angles, src, psi, lam, num_cols, wanted)
     return evs, grads
 
 
@@ -322,8 +353,9 @@ def _marginal(psi: np.ndarray, omap: OutcomeMap) -> np.ndarray:
 
 
 def adjoint_probability_gradients(program: Program, values: np.ndarray, omap: OutcomeMap,
-                                  dtype=np.complex128) -> tuple[np.ndarray, np.ndarray]:
-    """Outcome probabilities ``(batch, M)`` and ``dp/d angle (batch, M, A)``, M = 2**num_bits.
+                                  dtype=np.complex128, wanted=None) -> tuple[np.ndarray, np.ndarray]:
+    """Outcome probabilities ``(batch, M)`` and ``dp/d angle (batch, M, A)``, M = 2**num_bits
+    (with ``wanted`` parameter indices, only the columns depending on them).
 
     The adjoint sweep with one bra per outcome, ``lam_o = Π_o psi``: ``dp_o = 2 Re <Π_o psi|dpsi>``.
     """
@@ -337,7 +369,7 @@ def adjoint_probability_gradients(program: Program, values: np.ndarray, omap: Ou
         probs[part] = _marginal(psi, omap)
         lam = np.zeros((num_out,) + psi.shape, dtype=rdt)
         project_outcomes(psi, omap.lo_table, omap.hi_table, omap.lo_bits, lam)
-        grads[part] = _sweep(program, angles, src, psi, lam, num_cols)
+        grads[part] = _sweep(program, angles, src, psi, lam, num_cols, wanted)
     return probs, grads
 
 

@@ -66,16 +66,16 @@ def _hermitian_real(ops: list[SparsePauliOp]) -> list[SparsePauliOp]:
 
 
 def _expectation_gradients(program: Program, ops: list[SparsePauliOp], values: np.ndarray,
-                           dtype) -> tuple[np.ndarray, np.ndarray]:
+                           dtype, wanted=None) -> tuple[np.ndarray, np.ndarray]:
     """Trusted core of :func:`estimator_gradients` (``values`` validated ``(batch, P)``,
     ``ops`` Hermitian)."""
     evs, angle_grads = _adj.adjoint_expectation_gradients(program, values, _hermitian_real(ops),
-                                                          dtype)
+                                                          dtype, wanted)
     return evs, _adj.parameter_gradients(program, angle_grads, values)
 
 
 def estimator_gradients(circuit: QuantumCircuit, observables, values,
-                        dtype=np.complex128) -> tuple[np.ndarray, np.ndarray]:
+                        dtype=np.complex128, wanted=None) -> tuple[np.ndarray, np.ndarray]:
     """Expectation values and their exact gradients for a batch of parameter sets (adjoint method).
 
     Parameters
@@ -84,6 +84,9 @@ def estimator_gradients(circuit: QuantumCircuit, observables, values,
     observables : SparsePauliOp or label str, or a sequence of L of them, on ``circuit.num_qubits``.
     values : ``(P,)`` or ``(batch, P)`` in ``circuit.parameters`` order (P may be 0).
     dtype : complex128 (default) or complex64 states (sums and results stay float64).
+    wanted : optional indices into ``circuit.parameters``: differentiate only by these (the
+        other columns of ``grads`` are 0). The sweep then stops at the first gate that depends
+        on them, so a weight gradient skips the feature map.
 
     Returns
     -------
@@ -100,7 +103,12 @@ def estimator_gradients(circuit: QuantumCircuit, observables, values,
     for i, op in enumerate(ops):
         check_hermitian(op, i)
     v = as_parameter_values(values, program.num_parameters)
-    return _expectation_gradients(program, ops, v, dtype)
+    if wanted is not None:
+        wanted = [int(i) for i in wanted]
+        if any(not 0 <= i < program.num_parameters for i in wanted):
+            raise GradientError(f"wanted parameter indices {wanted}; expected indices in "
+                                f"[0, {program.num_parameters})")
+    return _expectation_gradients(program, ops, v, dtype, wanted)
 
 
 def _measured_pairs(circuit: QuantumCircuit) -> tuple[list[tuple[int, int]], int]:

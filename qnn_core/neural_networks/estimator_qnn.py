@@ -130,7 +130,7 @@ class EstimatorQNN(NeuralNetwork):
         """``grad`` float64 ``(batch, num_observables, len(params))``, columns ``params`` (circuit positions)."""
         if isinstance(self.gradient, ReverseEstimatorGradient):
             _, grads = estimator_gradients(self._circuit, self._observables, values,
-                                           dtype=self.gradient.dtype)
+                                           dtype=self.gradient.dtype, wanted=params)
             return np.ascontiguousarray(grads[:, :, params])
         batch, num_obs = values.shape[0], len(self._observables)
         circuit_params = self._circuit.parameters

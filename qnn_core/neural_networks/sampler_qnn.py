@@ -268,9 +268,12 @@ class SamplerQNN(NeuralNetwork):
         method = self.gradient.method
         if method == "auto":
             method = choose_probability_method(program, bits)
-        run = (tangent_probability_gradients if method == "tangent"
-               else adjoint_probability_gradients)
-        _, angle_grads = run(program, values, omap, self.gradient.dtype)
+        if method == "tangent":
+            _, angle_grads = tangent_probability_gradients(program, values, omap,
+                                                           self.gradient.dtype)
+        else:  # the sweep skips the gates before the first wanted parameter
+            _, angle_grads = adjoint_probability_gradients(program, values, omap,
+                                                           self.gradient.dtype, wanted=params)
         grads = parameter_gradients(program, angle_grads[:, :num_groups], values)
         return np.ascontiguousarray(grads[:, :, params])
 

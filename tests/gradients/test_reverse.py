@@ -278,3 +278,26 @@ def test_complex64_estimator_and_sampler():
         _, g = sampler_gradients(qc, values, method=method)
         _, g32 = sampler_gradients(qc, values, dtype=np.complex64, method=method)
         np.testing.assert_allclose(g32, g, atol=F32_TOL)
+
+
+def test_wanted_parameters_restrict_the_sweep_and_keep_values():
+    """Differentiating by a subset gives the same columns as the full sweep, zeros elsewhere,
+    and the sweep stops before the gates that use none of the wanted parameters."""
+    from qnn_core.engine.adjoint import restricted_tables
+    from qnn_core.engine.program import compile_circuit
+    from qnn_core.library import qnn_circuit
+
+    qc, inputs, weights = qnn_circuit(3)
+    values = np.random.default_rng(21).uniform(-1, 1, (4, qc.num_parameters))
+    order = list(qc.parameters)
+    wanted = [order.index(w) for w in weights]
+    evs_all, g_all = estimator_gradients(qc, ["ZZZ", "XIY"], values)
+    evs_w, g_w = estimator_gradients(qc, ["ZZZ", "XIY"], values, wanted=wanted)
+    np.testing.assert_allclose(evs_w, evs_all, atol=1e-14)
+    np.testing.assert_allclose(g_w[:, :, wanted], g_all[:, :, wanted], atol=1e-12)
+    others = [i for i in range(qc.num_parameters) if i not in wanted]
+    assert np.all(g_w[:, :, others] == 0)
+    program = compile_circuit(qc)
+    _, stop_all = restricted_tables(program, None)
+    _, stop_w = restricted_tables(program, wanted)
+    assert stop_w > stop_all
