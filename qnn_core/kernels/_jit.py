@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numba
 
-__all__ = ["njit", "pnjit", "prange", "parallel_and_serial", "SERIAL_BELOW"]
+__all__ = ["njit", "pnjit", "prange", "parallel_and_serial", "by_work_size", "SERIAL_BELOW"]
 
 
 
@@ -72,3 +72,22 @@ def parallel_and_serial(fn):
     twin.__qualname__ = fn.__qualname__ + "_serial"
     twin.__doc__ = fn.__doc__
     return pnjit(fn), njit(twin)
+
+
+def by_work_size(fn):
+    """A kernel from ``fn`` that runs serially below ``SERIAL_BELOW`` amplitudes of work and in
+    parallel above. The work is read from the first argument, a ``(batch, 2, dim)`` state array.
+    Called from Python (it picks one of two compiled kernels); jitted callers use
+    :func:`parallel_and_serial` directly.
+    """
+    parallel, serial = parallel_and_serial(fn)
+
+    def kernel(states, *args):
+        small = states.shape[0] * states.shape[-1] < SERIAL_BELOW
+        return (serial if small else parallel)(states, *args)
+
+    kernel.__name__ = fn.__name__.lstrip("_")
+    kernel.__qualname__ = kernel.__name__
+    kernel.__doc__ = fn.__doc__
+    kernel.parallel, kernel.serial = parallel, serial
+    return kernel

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qnn_core.kernels._jit import SERIAL_BELOW, njit, parallel_and_serial, prange
+from qnn_core.kernels._jit import by_work_size, njit, prange
 from qnn_core.kernels.apply import apply_op
 from qnn_core.kernels.apply_bits import ctz, deposit, log2_int, next_free, popcount
 from qnn_core.kernels.opcodes import DENSE1, DIAG, REAL1
@@ -366,22 +366,8 @@ def _real_dot(ar, ai, br, bi):
     return acc
 
 
-def _dispatch(fn):
-    """Run ``fn`` serially below ``SERIAL_BELOW`` amplitudes of work (first argument
-    ``psi[batch, 2, dim]``), in parallel over the batch above."""
-    parallel, serial = parallel_and_serial(fn)
-
-    def kernel(psi, *args):
-        small = psi.shape[0] * psi.shape[-1] < SERIAL_BELOW
-        return (serial if small else parallel)(psi, *args)
-
-    kernel.__name__ = fn.__name__.lstrip("_")
-    kernel.__doc__ = fn.__doc__
-    return kernel
-
-
-adjoint_sweep = _dispatch(_adjoint_sweep)
-tangent_sweep = _dispatch(_tangent_sweep)
-project_outcomes = _dispatch(_project_outcomes)
-probability_tangents = _dispatch(_probability_tangents)
-real_inner_products = _dispatch(_real_inner_products)
+adjoint_sweep = by_work_size(_adjoint_sweep)
+tangent_sweep = by_work_size(_tangent_sweep)
+project_outcomes = by_work_size(_project_outcomes)
+probability_tangents = by_work_size(_probability_tangents)
+real_inner_products = by_work_size(_real_inner_products)

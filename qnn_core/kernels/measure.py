@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qnn_core.kernels._jit import SERIAL_BELOW, njit, parallel_and_serial, prange
+from qnn_core.kernels._jit import by_work_size, njit, prange
 
 __all__ = [
     "CHUNK",
@@ -337,26 +337,9 @@ def _marginal_gather(states, j_lo, j_hi, j_lo_bits, rest, out):
             out[b, j] = total
 
 
-def _dispatch(fn):
-    """A kernel that runs serially below ``SERIAL_BELOW`` amplitudes of work, else in parallel.
-
-    The work is read from the first argument, a ``(batch, 2, dim)`` state array.
-    """
-    parallel, serial = parallel_and_serial(fn)
-
-    def kernel(states, *args):
-        small = states.shape[0] * states.shape[-1] < SERIAL_BELOW
-        return (serial if small else parallel)(states, *args)
-
-    kernel.__name__ = fn.__name__.lstrip("_")
-    kernel.__doc__ = fn.__doc__
-    kernel.parallel, kernel.serial = parallel, serial
-    return kernel
-
-
-pauli_expectations = _dispatch(_pauli_expectations)
-pauli_inner_products = _dispatch(_pauli_inner_products)
-apply_pauli_sum = _dispatch(_apply_pauli_sum)
-probabilities = _dispatch(_probabilities)
-marginal_scatter = _dispatch(_marginal_scatter)
-marginal_gather = _dispatch(_marginal_gather)
+pauli_expectations = by_work_size(_pauli_expectations)
+pauli_inner_products = by_work_size(_pauli_inner_products)
+apply_pauli_sum = by_work_size(_apply_pauli_sum)
+probabilities = by_work_size(_probabilities)
+marginal_scatter = by_work_size(_marginal_scatter)
+marginal_gather = by_work_size(_marginal_gather)
