@@ -141,10 +141,6 @@ class QuantumCircuit:
     def num_parameters(self) -> int:
         return len(self.parameters)
 
-    @property
-    def clbit_registers(self) -> tuple[ClassicalRegister, ...]:
-        return tuple(self.cregs)
-
     def _changed(self) -> None:
         self._parameter_cache = None
         self._compiled_cache = {}
