@@ -32,9 +32,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from qnn_core.kernels._jit import njit, pnjit, prange  # noqa: E402
-from qnn_core.kernels.apply import run_program  # noqa: E402
-from qnn_core.kernels.opcodes import DENSE1, DIAG, REAL1, XPERM  # noqa: E402
+from qnn_core.engine.kernels._jit import njit, pnjit, prange  # noqa: E402
+from qnn_core.engine.kernels.apply import run_program  # noqa: E402
+from qnn_core.engine.kernels.opcodes import DENSE1, DIAG, REAL1, XPERM  # noqa: E402
 
 __all__ = ["main"]
 
@@ -163,8 +163,8 @@ def bench_program(repeats, batch=64, num_ops=200):
 _FIRST_CALL = """
 import time; t0 = time.perf_counter()
 import numpy as np
-from qnn_core.kernels.apply import run_program
-from qnn_core.kernels.opcodes import REAL1, XPERM
+from qnn_core.engine.kernels.apply import run_program
+from qnn_core.engine.kernels.opcodes import REAL1, XPERM
 ops = np.array([[REAL1, 0, 1, 0, 0], [XPERM, 1, 1, 1, 0]], dtype=np.int64)
 qargs = np.array([0, 1], dtype=np.int64)
 coefs = np.array([[0.6, -0.8, 0.8, 0.6]], dtype=complex)

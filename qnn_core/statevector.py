@@ -16,7 +16,7 @@ from qnn_core.engine.simulate import (
     check_memory, from_complex, real_dtype, run_compiled, to_complex,
 )
 from qnn_core.exceptions import CircuitError, InputTypeError, ParameterError, QubitError
-from qnn_core.kernels.apply import run_program
+from qnn_core.engine.kernels.apply import run_program
 
 __all__ = ["Statevector"]
 

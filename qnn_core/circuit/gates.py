@@ -23,7 +23,7 @@ from typing import Callable
 
 import numpy as np
 
-from qnn_core.kernels.opcodes import DENSE1, DENSE2, DENSEK, DIAG, REAL1, SWAP, XPERM
+from qnn_core.engine.kernels.opcodes import DENSE1, DENSE2, DENSEK, DIAG, REAL1, SWAP, XPERM
 
 __all__ = [
     "GateSpec",

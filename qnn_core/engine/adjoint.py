@@ -1,7 +1,7 @@
 """Exact gradients on the statevector: the arrays the jitted sweeps need, built from a Program.
 
 Two methods, both exact and both run by one jitted call per batch chunk
-(:mod:`qnn_core.kernels.adjoint`):
+(:mod:`qnn_core.engine.kernels.adjoint`):
 
 - **adjoint (reverse mode)**, Jones & Gacon 2020, arXiv:2009.02823: a forward run of the fused
   program, then one backward sweep over the *unfused* source program carrying ``psi`` and one
@@ -33,15 +33,15 @@ from qnn_core.circuit.parameter import ParameterExpression, compile_gradients
 from qnn_core.engine.measure import apply_observable
 from qnn_core.engine.program import Program, fuse_source, source_from_angles
 from qnn_core.engine.simulate import available_memory, check_memory, real_dtype
-from qnn_core.kernels.apply import run_program
-from qnn_core.kernels.adjoint import (
+from qnn_core.engine.kernels.apply import run_program
+from qnn_core.engine.kernels.adjoint import (
     adjoint_sweep,
     probability_tangents,
     project_outcomes,
     real_inner_products,
     tangent_sweep,
 )
-from qnn_core.kernels.opcodes import DENSE1, DENSE2, DENSEK, REAL1
+from qnn_core.engine.kernels.opcodes import DENSE1, DENSE2, DENSEK, REAL1
 
 __all__ = [
     "SweepTables",

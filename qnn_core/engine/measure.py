@@ -3,7 +3,7 @@
 ``states`` is a real array ``(batch, 2, 2**num_qubits)``, float64 or float32, C-contiguous, with
 ``states[b, 0]`` / ``states[b, 1]`` the real / imaginary parts of state b (little-endian: bit q of
 a basis index is qubit q). These functions validate their arguments, turn observables into bit
-masks (:func:`qnn_core.operators.to_masks`) and call the kernels in :mod:`qnn_core.kernels.measure`.
+masks (:func:`qnn_core.operators.to_masks`) and call the kernels in :mod:`qnn_core.engine.kernels.measure`.
 They never modify ``states``.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from qnn_core.exceptions import InputTypeError, ObservableError, QubitError
-from qnn_core.kernels import measure as _k
+from qnn_core.engine.kernels import measure as _k
 from qnn_core.operators.sparse_pauli_op import SparsePauliOp, as_sparse_pauli_op, to_masks
 
 __all__ = [

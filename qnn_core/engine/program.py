@@ -10,7 +10,7 @@ This is the hinge between describing a circuit and computing with it:
 2. *Fusion*: runs of 1-qubit gates on one qubit become one 2x2 op; runs of diagonal gates
    (RZ, P, CZ, CP, CRZ, RZZ, ...) on at most three qubits become one diagonal op. A gate is
    merged into the last op that touches any of its qubits, so nothing is reordered across a
-   gate that shares a qubit. The jitted :func:`qnn_core.kernels.fuse.fuse_coefs` multiplies
+   gate that shares a qubit. The jitted :func:`qnn_core.engine.kernels.fuse.fuse_coefs` multiplies
    the factors for every state of the batch.
 3. *Binding* (:func:`bind`) turns ``values[batch, num_parameters]`` into ``coefs[B, L]``;
    ``B == 1`` when nothing depends on the values.
@@ -30,10 +30,10 @@ from qnn_core.circuit.gates import GateSpec, base_matrix, gate_spec
 from qnn_core.circuit.parameter import ParameterExpression, compile_expressions
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.exceptions import CircuitError
-from qnn_core.kernels.fuse import (
+from qnn_core.engine.kernels.fuse import (
     F_DENSE, F_DIAG1, F_DIAGK, F_PHASE, G_COPY, G_DIAG, G_ONEQ, fuse_coefs,
 )
-from qnn_core.kernels.opcodes import DENSE1, DIAG, REAL1, coef_count
+from qnn_core.engine.kernels.opcodes import DENSE1, DIAG, REAL1, coef_count
 
 __all__ = [
     "Program", "ParamGroup", "compile_circuit", "bind", "bind_source", "source_from_angles",

@@ -2,7 +2,7 @@
 
 The chain is ``compile_circuit`` (cached) → ``bind`` (values → coefficient table) →
 ``allocate_states`` (memory checked first) → one jitted ``run_program`` call for the whole batch.
-States use the split layout of :mod:`qnn_core.kernels.apply`: ``states[b, 0]`` holds the real
+States use the split layout of :mod:`qnn_core.engine.kernels.apply`: ``states[b, 0]`` holds the real
 parts and ``states[b, 1]`` the imaginary parts of state b.
 """
 
@@ -15,7 +15,7 @@ import numpy as np
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.engine.program import Program, bind, compile_circuit
 from qnn_core.exceptions import InputTypeError, MemoryLimitError, ParameterError
-from qnn_core.kernels.apply import run_program
+from qnn_core.engine.kernels.apply import run_program
 
 __all__ = [
     "simulate",

@@ -29,7 +29,7 @@ from qnn_core.engine.program import Program, compile_circuit, fuse_source, sourc
 from qnn_core.engine.simulate import allocate_states, available_memory
 from qnn_core.exceptions import GradientError
 from qnn_core.gradients._common import measured_layout, observable_key
-from qnn_core.kernels.apply import run_program
+from qnn_core.engine.kernels.apply import run_program
 
 __all__ = [
     "Points", "point_rows", "expectations", "probabilities", "evaluate_items", "angle_circuit",

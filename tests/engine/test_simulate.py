@@ -16,7 +16,7 @@ from qnn_core.engine.simulate import (
     allocate_states, as_parameter_values, check_memory, simulate, to_complex,
 )
 from qnn_core.exceptions import MemoryLimitError, ParameterError
-from qnn_core.kernels.apply import run_program
+from qnn_core.engine.kernels.apply import run_program
 from tests.random_circuits import GATE_NAMES, build, random_gate_list, random_pair
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qnn_core.kernels._jit import by_work_size, njit, prange
+from qnn_core.engine.kernels._jit import by_work_size, njit, prange
 
 __all__ = [
     "CHUNK",

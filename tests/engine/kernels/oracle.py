@@ -13,7 +13,7 @@ from functools import reduce
 
 import numpy as np
 
-from qnn_core.kernels.opcodes import DENSE1, DENSE2, DENSEK, DIAG, REAL1, SWAP, XPERM
+from qnn_core.engine.kernels.opcodes import DENSE1, DENSE2, DENSEK, DIAG, REAL1, SWAP, XPERM
 
 __all__ = ["gate_matrix", "op_matrix", "program_matrix", "to_complex", "to_planes"]
 

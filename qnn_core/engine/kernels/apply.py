@@ -6,7 +6,7 @@ real / imaginary parts of amplitude k of state b, little-endian (qubit q is bit 
 
 Program: ``ops: int64[n_ops, 5]`` rows ``(kind, qarg_offset, num_targets, ctrl_mask,
 coef_offset)``, ``qargs: int64[total_targets]``, ``coefs: complex128[B, L]`` with B == batch or
-B == 1 (shared by every state). Kinds and coefficient layouts: :mod:`qnn_core.kernels.opcodes`.
+B == 1 (shared by every state). Kinds and coefficient layouts: :mod:`qnn_core.engine.kernels.opcodes`.
 Complex128 coefficients are cast to the planes' dtype inside the kernels.
 
 Everything here trusts its input (validated by ``engine/program.py``): targets distinct and in
@@ -16,17 +16,17 @@ place and return None.
 
 from __future__ import annotations
 
-from qnn_core.kernels._jit import SERIAL_BELOW, njit, parallel_and_serial, pnjit, prange
-from qnn_core.kernels.apply_1q import (
+from qnn_core.engine.kernels._jit import SERIAL_BELOW, njit, parallel_and_serial, pnjit, prange
+from qnn_core.engine.kernels.apply_1q import (
     dense1_range,
     diag_range,
     low_1q_range,
     real1_range,
     xperm_range,
 )
-from qnn_core.kernels.apply_bits import ctz, log2_int, popcount
-from qnn_core.kernels.apply_nq import dense2_range, densek_range, swap_range
-from qnn_core.kernels.opcodes import DENSE1, DENSE2, DENSEK, DIAG, REAL1, SWAP, XPERM
+from qnn_core.engine.kernels.apply_bits import ctz, log2_int, popcount
+from qnn_core.engine.kernels.apply_nq import dense2_range, densek_range, swap_range
+from qnn_core.engine.kernels.opcodes import DENSE1, DENSE2, DENSEK, DIAG, REAL1, SWAP, XPERM
 
 __all__ = [
     "PAR_THRESHOLD",
@@ -122,7 +122,7 @@ def apply_op(psi, kind, targets, ctrl_mask, coef_row, coef_offset):
         Any buffer of that shape works (e.g. ``states[b]`` or a scratch copy); each plane must
         be contiguous for the vectorised loops (other layouts work, slower).
     kind : int
-        One of :mod:`qnn_core.kernels.opcodes`.
+        One of :mod:`qnn_core.engine.kernels.opcodes`.
     targets : int64[num_targets]
         Target qubits (``qargs[qarg_offset : qarg_offset + num_targets]``), distinct.
     ctrl_mask : int

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-KERNEL_TESTS = ["tests/kernels/test_apply.py", "tests/kernels/test_measure.py"]
+ROOT = Path(__file__).resolve().parents[3]
+KERNEL_TESTS = ["tests/engine/kernels/test_apply.py", "tests/engine/kernels/test_measure.py"]
 
 
 @pytest.mark.skipif(os.environ.get("NUMBA_DISABLE_JIT") == "1", reason="already without jit")

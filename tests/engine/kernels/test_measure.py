@@ -7,7 +7,7 @@ import functools
 import numpy as np
 import pytest
 
-from qnn_core.kernels import measure as k
+from qnn_core.engine.kernels import measure as k
 
 PAULI = {
     "I": np.eye(2, dtype=complex),

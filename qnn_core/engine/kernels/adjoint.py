@@ -15,7 +15,7 @@ to ``psi``: at the gate holding column c, ``dpsi_c = dU psi`` (control-off part 
 later gate maps each live tangent like ``psi``. Probability derivatives then read
 ``dp_x = 2 Re(conj(psi_x) dpsi_x)`` (:func:`probability_tangents`).
 
-Layouts (see :mod:`qnn_core.kernels.apply`): states are real ``(batch, 2, 2**n)`` planes, float64
+Layouts (see :mod:`qnn_core.engine.kernels.apply`): states are real ``(batch, 2, 2**n)`` planes, float64
 or float32, little-endian. Source program ``ops int64[n_ops, 5]`` rows ``(kind, qarg_offset,
 num_targets, ctrl_mask, coef_offset)``, ``qargs int64[...]``. Coefficient tables are complex128
 ``(B, L)`` with B == batch or 1 (row 0 shared). Derivative tables (``H`` or ``dU``) hold, for
@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from qnn_core.kernels._jit import by_work_size, njit, prange
-from qnn_core.kernels.apply import apply_op
-from qnn_core.kernels.apply_bits import ctz, deposit, log2_int, next_free, popcount
-from qnn_core.kernels.opcodes import DENSE1, DIAG, REAL1
+from qnn_core.engine.kernels._jit import by_work_size, njit, prange
+from qnn_core.engine.kernels.apply import apply_op
+from qnn_core.engine.kernels.apply_bits import ctz, deposit, log2_int, next_free, popcount
+from qnn_core.engine.kernels.opcodes import DENSE1, DIAG, REAL1
 
 __all__ = [
     "hdot",

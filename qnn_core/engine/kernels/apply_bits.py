@@ -6,7 +6,7 @@ within a group (its targets and controls); the other bits are "free" and are enu
 
 from __future__ import annotations
 
-from qnn_core.kernels._jit import njit
+from qnn_core.engine.kernels._jit import njit
 
 __all__ = ["ctz", "popcount", "deposit", "next_free", "log2_int"]
 

@@ -1,6 +1,6 @@
 """Multi-target gate kernels on split real/imaginary planes: SWAP, DENSE2, DENSEK.
 
-Same contract as :mod:`qnn_core.kernels.apply_1q`: each ``*_range`` kernel updates the groups
+Same contract as :mod:`qnn_core.engine.kernels.apply_1q`: each ``*_range`` kernel updates the groups
 ``[lo, hi)`` of one state in place, where a group is the ``2**k`` amplitudes that share all free
 bits and have every control bit 1. Member r of a group has target bit i equal to bit i of r
 (little-endian over the target list, as the matrix index). Long runs (lowest pinned bit >= 3)
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from qnn_core.kernels._jit import njit
-from qnn_core.kernels.apply_1q import RUN_MIN_LOG
-from qnn_core.kernels.apply_bits import ctz, deposit, next_free
+from qnn_core.engine.kernels._jit import njit
+from qnn_core.engine.kernels.apply_1q import RUN_MIN_LOG
+from qnn_core.engine.kernels.apply_bits import ctz, deposit, next_free
 
 __all__ = ["swap_range", "dense2_range", "densek_range"]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qnn_core.kernels._jit import SERIAL_BELOW, njit, pnjit, prange
+from qnn_core.engine.kernels._jit import SERIAL_BELOW, njit, pnjit, prange
 
 __all__ = ["G_COPY", "G_ONEQ", "G_DIAG", "F_DENSE", "F_DIAG1", "F_DIAGK", "F_PHASE", "fuse_coefs"]
 

@@ -7,7 +7,7 @@ a range splits freely across threads. ``re``/``im`` are the two planes ``psi[0]`
 one state, float64 or float32, length ``2**num_qubits``, little-endian (qubit q is bit q).
 Coefficient tuples ``m`` hold real scalars of the planes' dtype, real part first.
 
-Three loop shapes, chosen by the caller (:func:`qnn_core.kernels.apply.apply_range`):
+Three loop shapes, chosen by the caller (:func:`qnn_core.engine.kernels.apply.apply_range`):
 - runs: the lowest pinned bit (target or control) is ``p >= 3``, so each group run is ``2**p``
   consecutive indices and the inner loop is contiguous (LLVM vectorises it);
 - low target: target ``t < 3`` and no control below bit 3 (``low_1q_range``): the amplitudes
@@ -19,9 +19,9 @@ Three loop shapes, chosen by the caller (:func:`qnn_core.kernels.apply.apply_ran
 
 from __future__ import annotations
 
-from qnn_core.kernels._jit import njit
-from qnn_core.kernels.apply_bits import ctz, deposit, next_free
-from qnn_core.kernels.opcodes import DENSE1, DIAG, REAL1, XPERM
+from qnn_core.engine.kernels._jit import njit
+from qnn_core.engine.kernels.apply_bits import ctz, deposit, next_free
+from qnn_core.engine.kernels.opcodes import DENSE1, DIAG, REAL1, XPERM
 
 __all__ = [
     "RUN_MIN_LOG",

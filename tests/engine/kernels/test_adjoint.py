@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qnn_core.kernels.adjoint import (
+from qnn_core.engine.kernels.adjoint import (
     adjoint_sweep,
     hdot,
     probability_tangents,
@@ -17,8 +17,8 @@ from qnn_core.kernels.adjoint import (
     real_inner_products,
     tangent_sweep,
 )
-from qnn_core.kernels.opcodes import DENSE1, DENSE2, DIAG, REAL1, SWAP, XPERM
-from tests.kernels.oracle import op_matrix, to_complex, to_planes
+from qnn_core.engine.kernels.opcodes import DENSE1, DENSE2, DIAG, REAL1, SWAP, XPERM
+from tests.engine.kernels.oracle import op_matrix, to_complex, to_planes
 
 TOL = {np.float64: 1e-12, np.float32: 2e-5}  # float32: ~6e-8 per rounding, sums of 2**n terms
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qnn_core.kernels.apply import (
+from qnn_core.engine.kernels.apply import (
     apply_op,
     apply_op_batch,
     apply_op_par,
@@ -18,7 +18,7 @@ from qnn_core.kernels.apply import (
     group_count,
     run_program,
 )
-from qnn_core.kernels.opcodes import (
+from qnn_core.engine.kernels.opcodes import (
     DENSE1,
     DENSE2,
     DENSEK,
@@ -29,7 +29,7 @@ from qnn_core.kernels.opcodes import (
     XPERM,
     coef_count,
 )
-from tests.kernels.oracle import op_matrix, program_matrix, to_complex, to_planes
+from tests.engine.kernels.oracle import op_matrix, program_matrix, to_complex, to_planes
 
 TOL = {np.float64: 1e-12, np.float32: 1e-5}
 
