@@ -53,8 +53,8 @@ class ObservableError(QnnCoreError, ValueError):
     """An observable does not fit the circuit it is measured on."""
 
 
-class MemoryLimitError(QnnCoreError, MemoryError):
-    """A requested state would not fit in the machine's available memory."""
+class MemoryLimitError(QnnCoreError, MemoryError, ValueError):
+    """A requested state would not fit in the machine's available memory (a bad request, too)."""
 
 
 class PrimitiveError(QnnCoreError, ValueError):

@@ -11,12 +11,11 @@ import numpy as np
 
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.engine import measure
-from qnn_core.engine.program import bind, compile_circuit
+from qnn_core.engine.program import compile_circuit
 from qnn_core.engine.simulate import (
-    check_memory, from_complex, real_dtype, run_compiled, to_complex,
+    bind_and_run, check_memory, from_complex, real_dtype, run_compiled, to_complex,
 )
 from qnn_core.exceptions import CircuitError, InputTypeError, ParameterError, QubitError
-from qnn_core.engine.kernels.apply import run_program
 
 __all__ = ["Statevector"]
 
@@ -102,8 +101,8 @@ class Statevector:
                                f"{self.num_qubits}")
         program = compile_circuit(circuit)
         check_memory(1, self.num_qubits, real_dtype(self._data.dtype).itemsize, copies=2)
-        states = from_complex(self._data[None, :])
-        run_program(states, program.ops, program.qargs, bind(program, np.zeros((1, 0))))
+        states, _ = bind_and_run(program, program.angle_fn(np.zeros((1, 0))), self._data.dtype,
+                                 initial=from_complex(self._data[None, :]))
         return Statevector(to_complex(states)[0])
 
     # --- data -------------------------------------------------------------------------

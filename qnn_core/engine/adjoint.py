@@ -31,9 +31,11 @@ import numpy as np
 from qnn_core.circuit.gates import matrix_derivative
 from qnn_core.circuit.parameter import ParameterExpression, compile_gradients
 from qnn_core.engine.measure import apply_observable
-from qnn_core.engine.program import Program, fuse_source, source_from_angles
-from qnn_core.engine.simulate import available_memory, check_memory, real_dtype
-from qnn_core.engine.kernels.apply import run_program
+from qnn_core.engine.outcomes import OutcomeMap, marginal, outcome_map
+from qnn_core.engine.program import Program, source_from_angles
+from qnn_core.engine.simulate import (
+    allocate_states, batch_slices, bind_and_run, check_memory, real_dtype,
+)
 from qnn_core.engine.kernels.adjoint import (
     adjoint_sweep,
     probability_tangents,
@@ -49,8 +51,6 @@ __all__ = [
     "inverse_source",
     "derivative_table",
     "parameter_gradients",
-    "OutcomeMap",
-    "outcome_map",
     "adjoint_expectation_gradients",
     "adjoint_probability_gradients",
     "restricted_tables",
@@ -224,22 +224,23 @@ def parameter_gradients(program: Program, angle_grads: np.ndarray, values: np.nd
 
 
 def _chunks(batch: int, num_qubits: int, itemsize: int, copies: int) -> list[slice]:
-    """Batch slices whose ``copies`` states each fit in ~80% of the available memory."""
-    per_entry = copies * (2 << num_qubits) * itemsize
-    size = min(batch, int(0.8 * available_memory()) // per_entry)
-    if size < 1:
-        check_memory(1, num_qubits, itemsize, copies)  # raises MemoryLimitError naming the bytes
-        size = 1
-    return [slice(i, min(i + size, batch)) for i in range(0, batch, size)]
+    """Batch slices (the one policy, :func:`qnn_core.engine.simulate.batch_slices`) for
+    ``copies`` states per entry; MemoryLimitError, naming the bytes, if one entry cannot fit."""
+    check_memory(1, num_qubits, itemsize, copies)
+    return batch_slices(batch, copies * (2 << num_qubits) * itemsize)
 
 
-def _forward(program: Program, values: np.ndarray, rdt) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Final states of the fused program, plus the angle matrix and source table it used."""
+def _forward(program: Program, values: np.ndarray, rdt,
+             psi: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Final states of the fused program, plus the angle matrix and source table it used.
+
+    ``psi``: the final states for ``values`` from an earlier forward run (taken over and
+    mutated by the sweep); then only the angles and the source table are computed.
+    """
     angles = program.angle_fn(values)
-    src = source_from_angles(program, angles)
-    psi = np.zeros((values.shape[0], 2, 1 << program.num_qubits), dtype=rdt)
-    psi[:, 0, 0] = 1.0
-    run_program(psi, program.ops, program.qargs, fuse_source(program, src))
+    if psi is not None:
+        return psi, angles, source_from_angles(program, angles)
+    psi, src = bind_and_run(program, angles, np.complex64 if rdt == np.float32 else np.complex128)
     return psi, angles, src
 
 
@@ -286,13 +287,16 @@ def _sweep(program: Program, angles, src, psi, lam, num_cols: int, wanted=None) 
 
 
 def adjoint_expectation_gradients(program: Program, values: np.ndarray, observables: list,
-                                  dtype=np.complex128, wanted=None) -> tuple[np.ndarray, np.ndarray]:
+                                  dtype=np.complex128, wanted=None,
+                                  states: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Expectation values and their angle-column gradients by the adjoint method.
 
     ``values``: validated float64 ``(batch, P)``; ``observables``: L Hermitian SparsePauliOps on
     ``program.num_qubits`` qubits (a non-Hermitian O is treated as ``(O + O^dag)/2``, for the
     values too). Returns ``evs float64 (batch, L)`` and ``d evs / d angle float64 (batch, L, A)``;
     with ``wanted`` (parameter indices) only the columns depending on them are filled.
+    ``states``: the final states ``(batch, 2, 2**n)`` of ``values`` from an earlier forward run
+    (same dtype); the sweep takes them over (mutates them) instead of running forward again.
     """
     batch, num_obs, num_cols = values.shape[0], len(observables), len(program.angle_exprs)
     rdt = real_dtype(dtype)
@@ -300,7 +304,7 @@ def adjoint_expectation_gradients(program: Program, values: np.ndarray, observab
     grads = np.empty((batch, num_obs, num_cols))
     for part in _chunks(batch, program.num_qubits, rdt.itemsize, 2 + num_obs):
         v = values[part]
-        psi, angles, src = _forward(program, v, rdt)
+        psi, angles, src = _forward(program, v, rdt, None if states is None else states[part])
         lam = np.empty((num_obs,) + psi.shape, dtype=rdt)
         for l, obs in enumerate(observables):
             apply_observable(psi, obs, out=lam[l])
@@ -311,53 +315,14 @@ def adjoint_expectation_gradients(program: Program, values: np.ndarray, observab
     return evs, grads
 
 
-@dataclass(frozen=True)
-class OutcomeMap:
-    """Which basis-index bits make up a measured outcome.
-
-    Outcome of basis index x: ``lo_table[x & (2**lo_bits - 1)] | hi_table[x >> lo_bits]``;
-    bit c of the outcome is the qubit measured into clbit c (little-endian over clbits).
-    """
-
-    lo_table: np.ndarray
-    hi_table: np.ndarray
-    lo_bits: int
-    num_bits: int
-
-    def outcomes(self, num_qubits: int) -> np.ndarray:
-        """int64 ``(2**num_qubits,)``: the outcome of every basis index."""
-        x = np.arange(1 << num_qubits, dtype=np.int64)
-        return self.lo_table[x & ((1 << self.lo_bits) - 1)] | self.hi_table[x >> self.lo_bits]
-
-
-def outcome_map(num_qubits: int, measured: list[tuple[int, int]], num_bits: int) -> OutcomeMap:
-    """:class:`OutcomeMap` for ``measured = [(qubit, clbit), ...]`` and ``num_bits`` clbits."""
-    lo_bits = num_qubits // 2
-    lo = np.zeros(1 << lo_bits, dtype=np.int64)
-    hi = np.zeros(1 << (num_qubits - lo_bits), dtype=np.int64)
-    v_lo = np.arange(lo.size, dtype=np.int64)
-    v_hi = np.arange(hi.size, dtype=np.int64)
-    for q, c in measured:
-        if q < lo_bits:
-            lo |= ((v_lo >> q) & 1) << c
-        else:
-            hi |= ((v_hi >> (q - lo_bits)) & 1) << c
-    return OutcomeMap(lo, hi, lo_bits, num_bits)
-
-
-def _marginal(psi: np.ndarray, omap: OutcomeMap) -> np.ndarray:
-    """float64 ``(batch, 2**num_bits)`` outcome probabilities of split-layout states."""
-    index = omap.outcomes(psi.shape[2].bit_length() - 1)
-    p = psi[:, 0].astype(np.float64) ** 2 + psi[:, 1].astype(np.float64) ** 2
-    return np.stack([np.bincount(index, weights=row, minlength=1 << omap.num_bits) for row in p])
-
-
 def adjoint_probability_gradients(program: Program, values: np.ndarray, omap: OutcomeMap,
-                                  dtype=np.complex128, wanted=None) -> tuple[np.ndarray, np.ndarray]:
+                                  dtype=np.complex128, wanted=None,
+                                  states: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Outcome probabilities ``(batch, M)`` and ``dp/d angle (batch, M, A)``, M = 2**num_bits
     (with ``wanted`` parameter indices, only the columns depending on them).
 
     The adjoint sweep with one bra per outcome, ``lam_o = Π_o psi``: ``dp_o = 2 Re <Π_o psi|dpsi>``.
+    ``states``: as in :func:`adjoint_expectation_gradients`.
     """
     batch, num_out, num_cols = values.shape[0], 1 << omap.num_bits, len(program.angle_exprs)
     rdt = real_dtype(dtype)
@@ -365,8 +330,8 @@ def adjoint_probability_gradients(program: Program, values: np.ndarray, omap: Ou
     grads = np.empty((batch, num_out, num_cols))
     for part in _chunks(batch, program.num_qubits, rdt.itemsize, 2 + num_out):
         v = values[part]
-        psi, angles, src = _forward(program, v, rdt)
-        probs[part] = _marginal(psi, omap)
+        psi, angles, src = _forward(program, v, rdt, None if states is None else states[part])
+        probs[part] = marginal(psi, omap)
         lam = np.zeros((num_out,) + psi.shape, dtype=rdt)
         project_outcomes(psi, omap.lo_table, omap.hi_table, omap.lo_bits, lam)
         grads[part] = _sweep(program, angles, src, psi, lam, num_cols, wanted)
@@ -385,8 +350,7 @@ def tangent_probability_gradients(program: Program, values: np.ndarray, omap: Ou
     for part in _chunks(batch, program.num_qubits, rdt.itemsize, 1 + tables.num_slots):
         v = values[part]
         b = v.shape[0]
-        psi = np.zeros((b, 2, 1 << program.num_qubits), dtype=rdt)
-        psi[:, 0, 0] = 1.0
+        psi = allocate_states(b, program.num_qubits, dtype)
         tan = np.empty((b, tables.num_slots) + psi.shape[1:], dtype=rdt)
         angles = program.angle_fn(v)
         src = source_from_angles(program, angles)
@@ -394,7 +358,7 @@ def tangent_probability_gradients(program: Program, values: np.ndarray, omap: Ou
         tangent_sweep(psi, tan, program.src_ops, program.src_qargs, src, dmat, tables.doff,
                       tables.slots, tables.live)
         # The source program omits the global phase: harmless, probabilities ignore it.
-        probs[part] = _marginal(psi, omap)
+        probs[part] = marginal(psi, omap)
         dp = np.zeros((b, tables.num_slots, num_out))
         probability_tangents(psi, tan, omap.lo_table, omap.hi_table, omap.lo_bits, dp)
         grads[part][:, :, slot_cols] = np.swapaxes(dp, 1, 2)

@@ -13,6 +13,7 @@ import numpy as np
 
 from qnn_core.exceptions import InputTypeError, ObservableError, QubitError
 from qnn_core.engine.kernels import measure as _k
+from qnn_core.engine.outcomes import bit_table
 from qnn_core.operators.sparse_pauli_op import SparsePauliOp, as_sparse_pauli_op, to_masks
 
 __all__ = [
@@ -149,21 +150,12 @@ def _check_qargs(qargs, num_qubits: int) -> list[int]:
 
 def _deposit(positions) -> np.ndarray:
     """int64[2**len(positions)]: entry i has bit positions[j] set iff bit j of i is set."""
-    i = np.arange(1 << len(positions), dtype=np.int64)
-    table = np.zeros_like(i)
-    for j, pos in enumerate(positions):
-        table |= ((i >> j) & 1) << pos
-    return table
+    return bit_table(len(positions), enumerate(positions))
 
 
 def _compress(qargs, bits: range) -> np.ndarray:
     """int64[2**len(bits)]: for v the bits ``bits`` of k, the outcome bits that v contributes."""
-    v = np.arange(1 << len(bits), dtype=np.int64)
-    table = np.zeros_like(v)
-    for j, q in enumerate(qargs):
-        if q in bits:
-            table |= ((v >> (q - bits.start)) & 1) << j
-    return table
+    return bit_table(len(bits), [(q - bits.start, j) for j, q in enumerate(qargs) if q in bits])
 
 
 def probabilities(states: np.ndarray, qargs=None) -> np.ndarray:

@@ -1,9 +1,18 @@
 """Run a compiled circuit over a batch of parameter sets: ``simulate`` → ``states[batch, 2, 2**n]``.
 
-The chain is ``compile_circuit`` (cached) → ``bind`` (values → coefficient table) →
-``allocate_states`` (memory checked first) → one jitted ``run_program`` call for the whole batch.
-States use the split layout of :mod:`qnn_core.engine.kernels.apply`: ``states[b, 0]`` holds the real
-parts and ``states[b, 1]`` the imaginary parts of state b.
+The one execution seam is :func:`bind_and_run`: an angle matrix ``angles[batch, A]`` →
+source table (``source_from_angles``) → fused coefficients (``fuse_source``) → states
+(``allocate_states``, memory checked first, or a given initial batch) → one jitted
+``run_program`` call for the whole batch. Every caller in the package runs a program through
+it: :func:`run_compiled` (primitives, QNN forward), the adjoint forward pass, the gradients'
+evaluation of shifted points, and ``Statevector.evolve``.
+
+The one memory policy is :func:`batch_slices`: a batch whose working set exceeds the chunk
+budget (``min(1 GiB, available memory / 4)``) runs in chunks of whole rows; every chunked
+caller gets the same result as one unchunked call, because each row is computed independently.
+
+States use the split layout of :mod:`qnn_core.engine.kernels.apply`: ``states[b, 0]`` holds the
+real parts and ``states[b, 1]`` the imaginary parts of state b.
 """
 
 from __future__ import annotations
@@ -13,13 +22,17 @@ import os
 import numpy as np
 
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
-from qnn_core.engine.program import Program, bind, compile_circuit
+from qnn_core.engine.program import Program, compile_circuit, fuse_source, source_from_angles
 from qnn_core.exceptions import InputTypeError, MemoryLimitError, ParameterError
 from qnn_core.engine.kernels.apply import run_program
 
 __all__ = [
     "simulate",
     "run_compiled",
+    "bind_and_run",
+    "run_chunks",
+    "batch_slices",
+    "chunk_budget",
     "allocate_states",
     "check_memory",
     "available_memory",
@@ -31,6 +44,7 @@ __all__ = [
 
 _MAX_QUBITS = 62
 _ALWAYS_FITS = 64 << 20  # below 64 MiB, skip reading /proc/meminfo on every call
+_CHUNK_BYTES = 1 << 30  # the chunk budget's ceiling (tests lower it to force chunking)
 
 
 def real_dtype(dtype) -> np.dtype:
@@ -118,12 +132,63 @@ def as_parameter_values(values, num_parameters: int, what: str = "parameter_valu
     return np.ascontiguousarray(v)
 
 
+def chunk_budget(total_bytes: int) -> int:
+    """Bytes one chunk of a batch may use: ``min(_CHUNK_BYTES, available memory / 4)``.
+
+    ``total_bytes`` is the working set of the whole batch; when it is small the budget is the
+    ceiling alone (no /proc/meminfo read).
+    """
+    if total_bytes <= min(_ALWAYS_FITS, _CHUNK_BYTES):
+        return _CHUNK_BYTES
+    return max(1, min(_CHUNK_BYTES, available_memory() // 4))
+
+
+def batch_slices(batch: int, row_bytes: int) -> list[slice]:
+    """The one chunking policy: slices of ``range(batch)`` whose rows fit :func:`chunk_budget`.
+
+    ``row_bytes``: bytes one row (one parameter set) holds while its chunk runs, every buffer
+    counted (states, bras, tangents, scratch). At least one row per chunk: whether one row fits
+    at all is the allocation's memory check (``check_memory``), which raises MemoryLimitError.
+    """
+    batch, row_bytes = int(batch), max(1, int(row_bytes))
+    size = max(1, min(batch, chunk_budget(batch * row_bytes) // row_bytes))
+    return [slice(i, min(i + size, batch)) for i in range(0, batch, size)]
+
+
+def bind_and_run(program: Program, angles: np.ndarray, dtype=np.complex128,
+                 initial: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The execution seam: bind an angle matrix to ``program`` and run it.
+
+    ``angles``: float64 ``(batch, A)`` (``program.angle_fn(values)``, or shifted copies of it).
+    ``initial``: split-layout states ``(batch or 1, 2, 2**n)`` to start from, mutated in place
+    and returned; None starts from ``|0…0⟩`` in fresh memory (checked first). Returns
+    ``(states, src)``: the final states and the source table ``(B, Ls)`` they were built from
+    (the adjoint sweep inverts it). Internal: arguments are trusted.
+    """
+    src = source_from_angles(program, angles)
+    coefs = fuse_source(program, src)
+    states = (allocate_states(angles.shape[0], program.num_qubits, dtype) if initial is None
+              else initial)
+    run_program(states, program.ops, program.qargs, coefs)
+    return states, src
+
+
 def run_compiled(program: Program, values: np.ndarray, dtype=np.complex128) -> np.ndarray:
     """Run ``program`` for validated ``values (batch, P)``; returns states ``(batch, 2, 2**n)``."""
-    coefs = bind(program, values)
-    states = allocate_states(values.shape[0], program.num_qubits, dtype)
-    run_program(states, program.ops, program.qargs, coefs)
-    return states
+    return bind_and_run(program, program.angle_fn(values), dtype)[0]
+
+
+def run_chunks(program: Program, values: np.ndarray, dtype=np.complex128, extra_row_bytes: int = 0):
+    """Yield ``(part, states)`` for validated ``values (batch, P)``, chunk by chunk.
+
+    ``part`` is the slice of the batch the chunk covers and ``states`` its final states; the
+    chunks follow :func:`batch_slices` with ``extra_row_bytes`` (what the caller keeps per row
+    while measuring, e.g. bras) added to the bytes of one state. Measure each chunk before the
+    next one: only one chunk of states is alive at a time.
+    """
+    row_bytes = (2 << program.num_qubits) * real_dtype(dtype).itemsize + int(extra_row_bytes)
+    for part in batch_slices(values.shape[0], row_bytes):
+        yield part, run_compiled(program, values[part], dtype)
 
 
 def simulate(circuit: QuantumCircuit, values=None, dtype=np.complex128) -> np.ndarray:

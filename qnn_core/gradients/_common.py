@@ -17,22 +17,21 @@ import numpy as np
 
 from qnn_core.circuit.parameter import Parameter
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
+from qnn_core.engine.outcomes import bit_table, clbit_qubits
 from qnn_core.engine.program import Program, compile_circuit
 from qnn_core.exceptions import GradientError, InputTypeError, ObservableError
 from qnn_core.operators.sparse_pauli_op import SparsePauliOp, as_sparse_pauli_op, to_masks
+from qnn_core.primitives.pubs import check_hermitian
 
 __all__ = [
     "JobItem",
     "job_items",
-    "check_hermitian",
     "estimator_items",
     "sampler_items",
     "observable_key",
     "measured_layout",
     "check_epsilon",
 ]
-
-_HERMITIAN_ATOL = 100 * np.finfo(float).eps  # as qnn_core.primitives.pubs
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,19 +134,11 @@ def estimator_items(circuits, observables, parameter_values, parameters=None) ->
             raise ObservableError(f"observables[{i}] acts on {op.num_qubits} qubits; circuits[{i}] "
                                   f"has {item.circuit.num_qubits}")
         if id(op) not in hermitian:
-            check_hermitian(op, i)
+            check_hermitian(op, f"observables[{i}]")
             hermitian.add(id(op))
         out.append(JobItem(item.circuit, item.program, item.values, item.indices,
                            item.parameters, op))
     return out
-
-
-def check_hermitian(op: SparsePauliOp, i: int) -> None:
-    """The Estimator's rule: the simplified coefficients must be real (to 100 ulp)."""
-    coeffs = op.simplify().coeffs
-    if np.any(np.abs(coeffs.imag) > _HERMITIAN_ATOL):
-        raise ObservableError(f"observables[{i}] is not Hermitian: its simplified coefficients "
-                              f"{coeffs.tolist()!r:.120} have imaginary parts; expected real ones")
 
 
 def sampler_items(circuits, parameter_values, parameters=None) -> list[JobItem]:
@@ -174,17 +165,10 @@ def measured_layout(circuit: QuantumCircuit) -> tuple[list[int], np.ndarray]:
     clbit outcome index (bit c = clbit c, little-endian over all ``circuit.num_clbits`` clbits;
     a clbit never measured reads 0; the last measurement into a clbit wins, as in Qiskit).
     """
-    qubit_of: dict[int, int] = {}
-    for inst in circuit.data:
-        if inst.name == "measure":
-            qubit_of[inst.clbits[0]] = inst.qubits[0]
+    qubit_of = clbit_qubits(circuit)
     qargs = sorted(set(qubit_of.values()))
     position = {q: j for j, q in enumerate(qargs)}
-    outcomes = np.arange(1 << len(qargs), dtype=np.int64)
-    table = np.zeros_like(outcomes)
-    for clbit, qubit in qubit_of.items():
-        table |= ((outcomes >> position[qubit]) & 1) << clbit
-    return qargs, table
+    return qargs, bit_table(len(qargs), [(position[q], c) for c, q in qubit_of.items()])
 
 
 def check_epsilon(epsilon) -> float:

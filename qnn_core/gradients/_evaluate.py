@@ -25,18 +25,14 @@ import numpy as np
 from qnn_core.circuit.parameter import ParameterExpression, ParameterVector
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.engine import measure
-from qnn_core.engine.program import Program, compile_circuit, fuse_source, source_from_angles
-from qnn_core.engine.simulate import allocate_states, available_memory
+from qnn_core.engine.program import Program, compile_circuit
+from qnn_core.engine.simulate import batch_slices, bind_and_run
 from qnn_core.exceptions import GradientError
 from qnn_core.gradients._common import measured_layout, observable_key
-from qnn_core.engine.kernels.apply import run_program
 
 __all__ = [
     "Points", "point_rows", "expectations", "probabilities", "evaluate_items", "angle_circuit",
-    "chunk_rows",
 ]
-
-_MAX_CHUNK_BYTES = 1 << 30
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,34 +71,17 @@ def point_rows(pts: Points, rows: np.ndarray) -> np.ndarray:
     return out
 
 
-def chunk_rows(row_bytes: int) -> int:
-    """How many rows of ``row_bytes`` bytes each fit in one work chunk (at least 1)."""
-    budget = min(_MAX_CHUNK_BYTES, available_memory() // 4)
-    return max(1, budget // max(1, row_bytes))
-
-
 def _angles(program: Program, pts: Points, r0: int, r1: int) -> np.ndarray:
     block = point_rows(pts, np.arange(r0, r1))
     return block if pts.by_angle else program.angle_fn(block)
 
 
-def _states(program: Program, angles: np.ndarray, dtype) -> np.ndarray:
-    """Final states ``(n, 2, 2**num_qubits)`` for an angle matrix ``(n, A)``."""
-    coefs = fuse_source(program, source_from_angles(program, angles))
-    states = allocate_states(angles.shape[0], program.num_qubits, dtype)
-    run_program(states, program.ops, program.qargs, coefs)
-    return states
-
-
 def _chunks(program: Program, pts: Points, dtype):
-    """Yield ``(r0, r1, states)`` over the points, each chunk within the memory budget."""
-    itemsize = np.dtype(dtype).itemsize
-    row_bytes = itemsize << program.num_qubits
-    step = chunk_rows(row_bytes + 8 * pts.points.shape[1])
-    n = pts.num_rows
-    for r0 in range(0, n, step):
-        r1 = min(n, r0 + step)
-        yield r0, r1, _states(program, _angles(program, pts, r0, r1), dtype)
+    """Yield ``(r0, r1, states)`` over the points, chunked by the engine's one memory policy."""
+    row_bytes = (np.dtype(dtype).itemsize << program.num_qubits) + 8 * pts.points.shape[1]
+    for part in batch_slices(pts.num_rows, row_bytes):
+        r0, r1 = part.start, part.stop
+        yield r0, r1, bind_and_run(program, _angles(program, pts, r0, r1), dtype)[0]
 
 
 def _exact_expectations(pts: Points, dtype) -> list[np.ndarray]:

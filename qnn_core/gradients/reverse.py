@@ -27,7 +27,9 @@ from qnn_core.engine import adjoint as _adj
 from qnn_core.engine.program import Program, compile_circuit
 from qnn_core.engine.simulate import as_parameter_values, real_dtype
 from qnn_core.exceptions import GradientError, InputTypeError
-from qnn_core.gradients._common import check_hermitian, estimator_items, observable_key, sampler_items
+from qnn_core.engine.outcomes import clbit_qubits, outcome_map
+from qnn_core.gradients._common import estimator_items, observable_key, sampler_items
+from qnn_core.primitives.pubs import check_hermitian
 from qnn_core.gradients.base import EstimatorGradientResult, SamplerGradientResult
 from qnn_core.operators.sparse_pauli_op import SparsePauliOp, as_sparse_pauli_op
 from qnn_core.primitives.job import Job
@@ -101,7 +103,7 @@ def estimator_gradients(circuit: QuantumCircuit, observables, values,
     real_dtype(dtype)
     ops = _observable_list(observables, circuit.num_qubits)
     for i, op in enumerate(ops):
-        check_hermitian(op, i)
+        check_hermitian(op, f"observables[{i}]")
     v = as_parameter_values(values, program.num_parameters)
     if wanted is not None:
         wanted = [int(i) for i in wanted]
@@ -113,10 +115,7 @@ def estimator_gradients(circuit: QuantumCircuit, observables, values,
 
 def _measured_pairs(circuit: QuantumCircuit) -> tuple[list[tuple[int, int]], int]:
     """``([(qubit, clbit)], num_bits)``; without measurements every qubit q goes to bit q."""
-    qubit_of: dict[int, int] = {}
-    for inst in circuit.data:
-        if inst.name == "measure":
-            qubit_of[inst.clbits[0]] = inst.qubits[0]  # the last measurement into a clbit wins
+    qubit_of = clbit_qubits(circuit)
     if not qubit_of:
         return [(q, q) for q in range(circuit.num_qubits)], circuit.num_qubits
     return [(q, c) for c, q in qubit_of.items()], circuit.num_clbits
@@ -125,7 +124,7 @@ def _measured_pairs(circuit: QuantumCircuit) -> tuple[list[tuple[int, int]], int
 def _probability_gradients(program: Program, circuit: QuantumCircuit, values: np.ndarray,
                            dtype, method: str) -> tuple[np.ndarray, np.ndarray]:
     pairs, num_bits = _measured_pairs(circuit)
-    omap = _adj.outcome_map(program.num_qubits, pairs, num_bits)
+    omap = outcome_map(program.num_qubits, pairs, num_bits)
     if method == "auto":
         method = _adj.choose_probability_method(program, num_bits)
     run = (_adj.tangent_probability_gradients if method == "tangent"

@@ -41,6 +41,7 @@ __all__ = [
     "observables_array",
     "check_precision",
     "check_shots",
+    "check_hermitian",
     "flat_rows",
     "unique_rows",
 ]
@@ -183,11 +184,20 @@ def _observable(obj, num_qubits: int, where: str) -> SparsePauliOp:
     if op.num_qubits != num_qubits:
         raise ObservableError(f"{where} ({op.paulis[0]!r}...) acts on {op.num_qubits} qubits; "
                               f"the circuit has {num_qubits}")
+    check_hermitian(op, where)
+    return op
+
+
+def check_hermitian(op: SparsePauliOp, where: str) -> None:
+    """The one Hermitian check (Qiskit's rule): the simplified coefficients must be real.
+
+    Tolerance: imaginary parts up to 100 ulp (``numpy.real_if_close``'s default, as Qiskit).
+    ObservableError naming ``where`` and the coefficients otherwise.
+    """
     coeffs = op.simplify().coeffs
     if np.any(np.abs(coeffs.imag) > _HERMITIAN_ATOL):
         raise ObservableError(f"{where} is not Hermitian: its simplified coefficients "
                               f"{coeffs.tolist()!r:.120} have imaginary parts; expected real ones")
-    return op
 
 
 def _is_leaf(obj) -> bool:

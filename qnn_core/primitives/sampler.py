@@ -40,6 +40,7 @@ import numpy as np
 
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.engine.measure import probabilities, sample_indices
+from qnn_core.engine.outcomes import bit_table, clbit_qubits
 from qnn_core.engine.simulate import real_dtype, run_compiled
 from qnn_core.exceptions import PrimitiveError
 from qnn_core.primitives.containers import (
@@ -60,10 +61,7 @@ def register_qubits(circuit: QuantumCircuit) -> dict[str, tuple]:
     The qubit of a clbit is the one its LAST measurement reads (as Qiskit's final-measurement
     mapping); None when no measurement writes it. PrimitiveError if nothing is measured.
     """
-    source = {}
-    for inst in circuit.data:
-        if inst.name == "measure":
-            source[inst.clbits[0]] = inst.qubits[0]
+    source = clbit_qubits(circuit)
     if not source:
         raise PrimitiveError(f"circuit {circuit.name!r} has no measurements; the Sampler returns "
                              "measured bits: add measure_all() or measure(qubit, clbit)")
@@ -149,11 +147,8 @@ def _exact_register(states, qubits: tuple, inverse: np.ndarray, shape) -> Probab
     distinct = list(dict.fromkeys(q for q in qubits if q is not None))
     if inverse.size:
         marginal = probabilities(states, distinct)  # (rows, 2**len(distinct))
-        outcome = np.arange(marginal.shape[1], dtype=np.int64)
-        value = np.zeros_like(outcome)
-        for j, q in enumerate(qubits):
-            if q is not None:
-                value |= ((outcome >> distinct.index(q)) & 1) << j
+        value = bit_table(len(distinct), [(distinct.index(q), j) for j, q in enumerate(qubits)
+                                          if q is not None])
         # value is injective (every distinct qubit sets at least one bit), so plain assignment
         out[:, value] = marginal[inverse]
     return ProbabilityArray(out.reshape(tuple(shape) + (1 << num_bits,)), num_bits)

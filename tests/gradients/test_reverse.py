@@ -172,20 +172,40 @@ def test_errors_raised_before_work():
         estimator_gradients(big, "Z" * 40, [0.1])
 
 
+def _counting(monkeypatch, module, name) -> list:
+    """Replace ``module.name`` by a wrapper that records the batch size of every call."""
+    calls: list = []
+    inner = getattr(module, name)
+
+    def wrapper(states, *args):
+        calls.append(states.shape[0])
+        return inner(states, *args)
+
+    monkeypatch.setattr(module, name, wrapper)
+    return calls
+
+
 def test_chunked_batch_matches(monkeypatch):
+    from qnn_core.engine import simulate as engine_simulate
+
     qc = _rich_circuit(seed=8)
     values = np.random.default_rng(9).uniform(-2, 2, (5, 3))
     evs, grads = estimator_gradients(qc, OBSERVABLES[:2], values)
     probs, pgrads = sampler_gradients(qc, values, method="tangent")
     per_entry = (2 << qc.num_qubits) * 8
-    # room for 2 entries of 4 states: the batch runs in 3 chunks
-    monkeypatch.setattr(engine_adjoint, "available_memory", lambda: int(2 * 4 * per_entry / 0.8) + 1)
+    # a chunk budget with room for 2 entries of 4 states: the batch must run in 3 chunks
+    monkeypatch.setattr(engine_simulate, "_CHUNK_BYTES", 2 * 4 * per_entry)
+    sweeps = _counting(monkeypatch, engine_adjoint, "adjoint_sweep")
     evs2, grads2 = estimator_gradients(qc, OBSERVABLES[:2], values)
+    assert sweeps == [2, 2, 1]
     np.testing.assert_allclose(grads2, grads, atol=1e-14)
     np.testing.assert_allclose(evs2, evs, atol=1e-14)
     # tangents need 1 + 3 * 24 states per entry: more than the budget, so one entry per chunk
+    tangents = _counting(monkeypatch, engine_adjoint, "tangent_sweep")
     probs2, pgrads2 = sampler_gradients(qc, values, method="tangent")
+    assert tangents == [1] * 5
     np.testing.assert_allclose(pgrads2, pgrads, atol=1e-14)
+    np.testing.assert_allclose(probs2, probs, atol=1e-14)
 
 
 # --- sampler gradients --------------------------------------------------------------------
