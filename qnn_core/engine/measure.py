@@ -20,6 +20,7 @@ __all__ = [
     "num_qubits_of",
     "observables_to_masks",
     "expectation_values",
+    "table_expectations",
     "inner_products",
     "apply_observable",
     "probabilities",
@@ -81,7 +82,16 @@ def expectation_values(states: np.ndarray, observables) -> np.ndarray:
     coefficients (each Pauli's own expectation is real), as in Qiskit.
     """
     num_qubits = num_qubits_of(states)
-    x_masks, z_masks, coeffs, offsets = observables_to_masks(observables, num_qubits)
+    return table_expectations(states, observables_to_masks(observables, num_qubits))
+
+
+def table_expectations(states: np.ndarray, table) -> np.ndarray:
+    """As :func:`expectation_values`, for a term table from :func:`observables_to_masks`.
+
+    Internal: ``states`` and ``table`` are trusted (built once per network and reused).
+    """
+    x_masks, z_masks, coeffs, offsets = table
+    num_qubits = states.shape[2].bit_length() - 1
     evs = np.empty((states.shape[0], offsets.size - 1), dtype=complex)
     if num_qubits == 0:  # one amplitude: every Pauli is the identity
         norms = states[:, 0, 0].astype(float) ** 2 + states[:, 1, 0].astype(float) ** 2

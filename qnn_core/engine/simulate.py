@@ -33,6 +33,7 @@ __all__ = [
     "run_chunks",
     "batch_slices",
     "chunk_budget",
+    "StateCache",
     "allocate_states",
     "check_memory",
     "available_memory",
@@ -219,3 +220,39 @@ def from_complex(data: np.ndarray) -> np.ndarray:
     data = np.asarray(data)
     rdt = np.float32 if data.dtype == np.complex64 else np.float64
     return np.ascontiguousarray(np.stack([data.real, data.imag], axis=1), dtype=rdt)
+
+
+class StateCache:
+    """The final states of the last forward run of one network, for its next backward pass.
+
+    One entry, keyed exactly on ``(program, dtype, values)`` (the bytes of the values): a
+    training step calls forward then backward at the same values, and the backward sweep takes
+    the forward states over instead of running the program again. :meth:`take` removes the
+    entry (the sweep mutates the states). States larger than one chunk budget are not kept.
+    """
+
+    def __init__(self) -> None:
+        self._key = None
+        self._states = None
+
+    @staticmethod
+    def _key_of(program: Program, values: np.ndarray, dtype) -> tuple:
+        return (id(program), np.dtype(dtype).str, values.shape, values.tobytes())
+
+    def put(self, program: Program, values: np.ndarray, dtype, states: np.ndarray) -> None:
+        """Keep ``states`` (the final states of ``values``) unless they exceed a chunk budget."""
+        if states.nbytes > chunk_budget(states.nbytes):
+            self.clear()
+            return
+        self._key, self._states = self._key_of(program, values, dtype), states
+
+    def take(self, program: Program, values: np.ndarray, dtype) -> np.ndarray | None:
+        """The kept states if they belong to exactly these arguments (then forgotten), else None."""
+        if self._states is None or self._key != self._key_of(program, values, dtype):
+            return None
+        states = self._states
+        self.clear()
+        return states
+
+    def clear(self) -> None:
+        self._key, self._states = None, None

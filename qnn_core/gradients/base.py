@@ -1,4 +1,12 @@
-"""Result containers shared by every gradient class (shapes follow qiskit-machine-learning)."""
+"""What every gradient class shares: the result containers and the two base classes.
+
+Every gradient class has a checked public ``run(...) -> Job`` (arguments validated once, by
+:mod:`qnn_core.gradients._common`) over a trusted core ``_run_items(items) -> list[ndarray]``.
+The base classes add the batched entry the QNNs use, ``_task_gradients(task, values, params)``:
+a whole batch of one network's parameter sets at once, without re-validating. Its default builds
+the job items directly and runs ``_run_items``; :class:`~qnn_core.gradients.reverse` overrides it
+with one adjoint sweep over the batch. Shapes follow qiskit-machine-learning.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +14,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["EstimatorGradientResult", "SamplerGradientResult"]
+from qnn_core.gradients._common import JobItem
+from qnn_core.primitives.estimator import EstimatorTask
+from qnn_core.primitives.sampler import SamplerTask, group_outcomes
+
+__all__ = [
+    "EstimatorGradientResult",
+    "SamplerGradientResult",
+    "EstimatorGradient",
+    "SamplerGradient",
+    "estimator_task_gradients",
+    "sampler_task_gradients",
+]
 
 
 @dataclass(frozen=True)
@@ -29,3 +48,85 @@ class SamplerGradientResult:
     gradients: list[np.ndarray]
     metadata: list[dict] = field(default_factory=list)
     options: dict = field(default_factory=dict)
+
+
+def _wanted(task, params: np.ndarray) -> tuple:
+    circuit_params = task.circuit.parameters
+    return tuple(circuit_params[j] for j in params)
+
+
+class EstimatorGradient:
+    """Base of the estimator gradients: subclasses implement ``run`` and ``_run_items``."""
+
+    def _run_items(self, items: list[JobItem]) -> list[np.ndarray]:
+        """Trusted core: ``(P_i,)`` gradients of checked job items (with observables)."""
+        raise NotImplementedError
+
+    def _task_gradients(self, task: EstimatorTask, values: np.ndarray,
+                        params: np.ndarray) -> np.ndarray:
+        """``grad`` float64 ``(batch, L, len(params))`` at validated ``values (batch, P)``.
+
+        ``params``: int64 circuit positions of the wanted parameters, in output order.
+        """
+        batch, num_obs = values.shape[0], len(task.observables)
+        wanted = _wanted(task, params)
+        items = [JobItem(task.circuit, task.program, values[b], params, wanted, obs)
+                 for obs in task.observables for b in range(batch)]
+        grads = np.asarray(self._run_items(items), dtype=float)  # (L * batch, len(params))
+        return np.ascontiguousarray(grads.reshape(num_obs, batch, len(params)).transpose(1, 0, 2))
+
+
+class SamplerGradient:
+    """Base of the sampler gradients: subclasses implement ``run`` and ``_run_items``."""
+
+    def _run_items(self, items: list[JobItem]) -> list[np.ndarray]:
+        """Trusted core: ``(P_i, 2**num_clbits)`` gradients of checked job items."""
+        raise NotImplementedError
+
+    def _task_gradients(self, task: SamplerTask, values: np.ndarray,
+                        params: np.ndarray) -> np.ndarray:
+        """``grad`` float64 ``(batch, task.num_outputs, len(params))`` of the network's outputs."""
+        wanted = _wanted(task, params)
+        items = [JobItem(task.circuit, task.program, values[b], params, wanted)
+                 for b in range(values.shape[0])]
+        grads = np.stack([np.asarray(g, dtype=float) for g in self._run_items(items)])
+        return group_outcomes(task, select_clbits(task, grads.transpose(0, 2, 1)))
+
+
+def select_clbits(task: SamplerTask, grads: np.ndarray) -> np.ndarray:
+    """``(batch, 2**num_clbits, k)`` over all clbits → ``(batch, 2**m, k)`` over the measured ones.
+
+    (Gradients index outcomes by every clbit of the circuit; unmeasured clbits read 0.)
+    """
+    if task.deposit is not None:
+        grads = grads[:, task.deposit]
+    return np.ascontiguousarray(grads)
+
+
+def estimator_task_gradients(gradient, task: EstimatorTask, values: np.ndarray,
+                             params: np.ndarray) -> np.ndarray:
+    """``(batch, L, len(params))`` from any estimator gradient: its batched core when it has one
+    (every qnn_core gradient), else one ``run`` with an item per (observable, sample)."""
+    core = getattr(gradient, "_task_gradients", None)
+    if core is not None:
+        return core(task, values, params)
+    batch, num_obs = values.shape[0], len(task.observables)
+    wanted = list(_wanted(task, params))
+    job = gradient.run([task.circuit] * (batch * num_obs),
+                       [o for o in task.observables for _ in range(batch)],
+                       np.tile(values, (num_obs, 1)), parameters=[wanted] * (batch * num_obs))
+    grads = np.asarray(job.result().gradients, dtype=float)
+    return np.ascontiguousarray(grads.reshape(num_obs, batch, len(params)).transpose(1, 0, 2))
+
+
+def sampler_task_gradients(gradient, task: SamplerTask, values: np.ndarray,
+                           params: np.ndarray) -> np.ndarray:
+    """``(batch, num_outputs, len(params))`` from any sampler gradient (as above)."""
+    core = getattr(gradient, "_task_gradients", None)
+    if core is not None:
+        return core(task, values, params)
+    batch = values.shape[0]
+    wanted = list(_wanted(task, params))
+    job = gradient.run([task.circuit] * batch, values, parameters=[wanted] * batch)
+    grads = np.stack([np.asarray(g, dtype=float) for g in job.result().gradients])
+    return group_outcomes(task, select_clbits(task, grads.transpose(0, 2, 1)))

@@ -13,7 +13,9 @@ import numpy as np
 from qnn_core.exceptions import GradientError
 from qnn_core.gradients._common import check_epsilon, estimator_items, sampler_items
 from qnn_core.gradients._evaluate import evaluate_items
-from qnn_core.gradients.base import EstimatorGradientResult, SamplerGradientResult
+from qnn_core.gradients.base import (
+    EstimatorGradient, EstimatorGradientResult, SamplerGradient, SamplerGradientResult,
+)
 from qnn_core.primitives.job import Job
 
 __all__ = ["FiniteDiffEstimatorGradient", "FiniteDiffSamplerGradient"]
@@ -54,7 +56,7 @@ def _gradients(primitive, items, epsilon: float, method: str, estimator: bool) -
     return [_differences(f, epsilon, method) for f in values]
 
 
-class FiniteDiffEstimatorGradient:
+class FiniteDiffEstimatorGradient(EstimatorGradient):
     """d⟨O⟩/dθ by finite differences of step ``epsilon`` (``method``: central, forward, backward).
 
     ``run(circuits, observables, parameter_values, parameters=None)`` → Job whose
@@ -68,13 +70,16 @@ class FiniteDiffEstimatorGradient:
 
     def run(self, circuits, observables, parameter_values, parameters=None) -> Job:
         items = estimator_items(circuits, observables, parameter_values, parameters)
-        grads = _gradients(self._estimator, items, self._epsilon, self._method, True)
+        grads = self._run_items(items)
         return Job(EstimatorGradientResult(
             gradients=grads, metadata=[{"parameters": it.parameters} for it in items],
             options={"precision": float(self._estimator.default_precision)}))
 
+    def _run_items(self, items) -> list[np.ndarray]:
+        return _gradients(self._estimator, items, self._epsilon, self._method, True)
 
-class FiniteDiffSamplerGradient:
+
+class FiniteDiffSamplerGradient(SamplerGradient):
     """dp(outcome)/dθ by finite differences; ``gradients[i]`` is float64 ``(P_i, 2**num_clbits)``
     (outcomes little-endian over the clbits)."""
 
@@ -85,7 +90,10 @@ class FiniteDiffSamplerGradient:
 
     def run(self, circuits, parameter_values, parameters=None) -> Job:
         items = sampler_items(circuits, parameter_values, parameters)
-        grads = _gradients(self._sampler, items, self._epsilon, self._method, False)
+        grads = self._run_items(items)
         return Job(SamplerGradientResult(
             gradients=grads, metadata=[{"parameters": it.parameters} for it in items],
             options={"shots": self._sampler.default_shots}))
+
+    def _run_items(self, items) -> list[np.ndarray]:
+        return _gradients(self._sampler, items, self._epsilon, self._method, False)

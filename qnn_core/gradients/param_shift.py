@@ -31,7 +31,9 @@ from qnn_core.circuit.parameter import ParameterExpression, compile_gradients
 from qnn_core.engine.program import Program
 from qnn_core.gradients._common import JobItem, estimator_items, observable_key, sampler_items
 from qnn_core.gradients._evaluate import Points, expectations, probabilities
-from qnn_core.gradients.base import EstimatorGradientResult, SamplerGradientResult
+from qnn_core.gradients.base import (
+    EstimatorGradient, EstimatorGradientResult, SamplerGradient, SamplerGradientResult,
+)
 from qnn_core.gradients.shift_rules import shift_rule
 from qnn_core.primitives.job import Job
 
@@ -194,7 +196,7 @@ def _sampler_gradients(sampler, items: list[JobItem]) -> list[np.ndarray]:
     return grads
 
 
-class ParamShiftEstimatorGradient:
+class ParamShiftEstimatorGradient(EstimatorGradient):
     """d⟨O⟩/dθ by exact parameter-shift rules (qiskit-machine-learning's name and ``run``).
 
     ``run(circuits, observables, parameter_values, parameters=None)`` → Job whose
@@ -206,13 +208,16 @@ class ParamShiftEstimatorGradient:
 
     def run(self, circuits, observables, parameter_values, parameters=None) -> Job:
         items = estimator_items(circuits, observables, parameter_values, parameters)
-        grads = _estimator_gradients(self._estimator, items)
+        grads = self._run_items(items)
         return Job(EstimatorGradientResult(
             gradients=grads, metadata=[{"parameters": it.parameters} for it in items],
             options={"precision": float(self._estimator.default_precision)}))
 
+    def _run_items(self, items: list[JobItem]) -> list[np.ndarray]:
+        return _estimator_gradients(self._estimator, items)
 
-class ParamShiftSamplerGradient:
+
+class ParamShiftSamplerGradient(SamplerGradient):
     """dp(outcome)/dθ by exact parameter-shift rules (qiskit-machine-learning's name and ``run``).
 
     ``run(circuits, parameter_values, parameters=None)`` → Job whose ``result().gradients[i]`` is
@@ -225,7 +230,10 @@ class ParamShiftSamplerGradient:
 
     def run(self, circuits, parameter_values, parameters=None) -> Job:
         items = sampler_items(circuits, parameter_values, parameters)
-        grads = _sampler_gradients(self._sampler, items)
+        grads = self._run_items(items)
         return Job(SamplerGradientResult(
             gradients=grads, metadata=[{"parameters": it.parameters} for it in items],
             options={"shots": self._sampler.default_shots}))
+
+    def _run_items(self, items: list[JobItem]) -> list[np.ndarray]:
+        return _sampler_gradients(self._sampler, items)

@@ -27,12 +27,17 @@ from qnn_core.engine import adjoint as _adj
 from qnn_core.engine.program import Program, compile_circuit
 from qnn_core.engine.simulate import as_parameter_values, real_dtype
 from qnn_core.exceptions import GradientError, InputTypeError
-from qnn_core.engine.outcomes import clbit_qubits, outcome_map
+from qnn_core.engine.outcomes import OutcomeMap, bit_table, clbit_qubits, outcome_map
 from qnn_core.gradients._common import estimator_items, observable_key, sampler_items
 from qnn_core.primitives.pubs import check_hermitian
-from qnn_core.gradients.base import EstimatorGradientResult, SamplerGradientResult
+from qnn_core.gradients.base import (
+    EstimatorGradient, EstimatorGradientResult, SamplerGradient, SamplerGradientResult,
+    select_clbits,
+)
 from qnn_core.operators.sparse_pauli_op import SparsePauliOp, as_sparse_pauli_op
+from qnn_core.primitives.estimator import EstimatorTask
 from qnn_core.primitives.job import Job
+from qnn_core.primitives.sampler import SamplerTask, group_outcomes
 
 __all__ = [
     "estimator_gradients",
@@ -68,11 +73,11 @@ def _hermitian_real(ops: list[SparsePauliOp]) -> list[SparsePauliOp]:
 
 
 def _expectation_gradients(program: Program, ops: list[SparsePauliOp], values: np.ndarray,
-                           dtype, wanted=None) -> tuple[np.ndarray, np.ndarray]:
+                           dtype, wanted=None, states=None) -> tuple[np.ndarray, np.ndarray]:
     """Trusted core of :func:`estimator_gradients` (``values`` validated ``(batch, P)``,
-    ``ops`` Hermitian)."""
+    ``ops`` Hermitian; ``states``: forward states of ``values`` to take over, or None)."""
     evs, angle_grads = _adj.adjoint_expectation_gradients(program, values, _hermitian_real(ops),
-                                                          dtype, wanted)
+                                                          dtype, wanted, states)
     return evs, _adj.parameter_gradients(program, angle_grads, values)
 
 
@@ -122,15 +127,22 @@ def _measured_pairs(circuit: QuantumCircuit) -> tuple[list[tuple[int, int]], int
 
 
 def _probability_gradients(program: Program, circuit: QuantumCircuit, values: np.ndarray,
-                           dtype, method: str) -> tuple[np.ndarray, np.ndarray]:
+                           dtype, method: str, states=None) -> tuple[np.ndarray, np.ndarray]:
     pairs, num_bits = _measured_pairs(circuit)
     omap = outcome_map(program.num_qubits, pairs, num_bits)
-    if method == "auto":
-        method = _adj.choose_probability_method(program, num_bits)
-    run = (_adj.tangent_probability_gradients if method == "tangent"
-           else _adj.adjoint_probability_gradients)
-    probs, angle_grads = run(program, values, omap, dtype)
+    probs, angle_grads = _outcome_gradients(program, values, omap, dtype, method, None, states)
     return probs, _adj.parameter_gradients(program, angle_grads, values)
+
+
+def _outcome_gradients(program: Program, values: np.ndarray, omap, dtype, method: str,
+                       wanted=None, states=None) -> tuple[np.ndarray, np.ndarray]:
+    """Probabilities and angle gradients by ``method`` (``auto`` picks the cheaper). The adjoint
+    sweep takes over ``states`` (forward states of ``values``) when given."""
+    if method == "auto":
+        method = _adj.choose_probability_method(program, omap.num_bits)
+    if method == "tangent":
+        return _adj.tangent_probability_gradients(program, values, omap, dtype)
+    return _adj.adjoint_probability_gradients(program, values, omap, dtype, wanted, states)
 
 
 def _check_method(method) -> str:
@@ -174,8 +186,12 @@ def _group(keys: list) -> dict:
     return groups
 
 
+# The grouped reverse gradient tabulates the group of every basis index (8 bytes each).
+_MAX_GROUP_TABLE_QUBITS = 24
+
+
 @dataclass(frozen=True)
-class ReverseEstimatorGradient:
+class ReverseEstimatorGradient(EstimatorGradient):
     """d<O>/dθ by the adjoint method (no primitive needed). ``dtype``: complex128 or complex64.
 
     ``run(circuits, observables, parameter_values, parameters=None)`` as every estimator gradient
@@ -191,6 +207,19 @@ class ReverseEstimatorGradient:
 
     def run(self, circuits, observables, parameter_values, parameters=None) -> Job:
         items = estimator_items(circuits, observables, parameter_values, parameters)
+        metadata = [{"parameters": list(it.parameters)} for it in items]
+        return Job(EstimatorGradientResult(self._run_items(items), metadata, {}))
+
+    def _task_gradients(self, task: EstimatorTask, values: np.ndarray,
+                        params: np.ndarray) -> np.ndarray:
+        """One adjoint sweep for the whole batch and all L observables; the forward states a
+        preceding forward pass left in ``task.states`` (same values, same dtype) are taken over."""
+        states = task.states.take(task.program, values, self.dtype)
+        _, grads = _expectation_gradients(task.program, list(task.observables), values,
+                                          self.dtype, params, states)
+        return np.ascontiguousarray(grads[:, :, params])
+
+    def _run_items(self, items) -> list[np.ndarray]:
         grads: list = [None] * len(items)
         keys = [(id(it.circuit), observable_key(it.observable)) for it in items]
         for members in _group(keys).values():
@@ -199,12 +228,11 @@ class ReverseEstimatorGradient:
             _, g = _expectation_gradients(first.program, [first.observable], values, self.dtype)
             for row, i in enumerate(members):
                 grads[i] = g[row, 0, items[i].indices]
-        metadata = [{"parameters": list(it.parameters)} for it in items]
-        return Job(EstimatorGradientResult(grads, metadata, {}))
+        return grads
 
 
 @dataclass(frozen=True)
-class ReverseSamplerGradient:
+class ReverseSamplerGradient(SamplerGradient):
     """d p(outcome)/dθ, exact, on the statevector (no primitive needed).
 
     ``run(circuits, parameter_values, parameters=None)``: ``job.result().gradients[i]`` is dense
@@ -222,6 +250,10 @@ class ReverseSamplerGradient:
 
     def run(self, circuits, parameter_values, parameters=None) -> Job:
         items = sampler_items(circuits, parameter_values, parameters)
+        metadata = [{"parameters": list(it.parameters)} for it in items]
+        return Job(SamplerGradientResult(self._run_items(items), metadata, {}))
+
+    def _run_items(self, items) -> list[np.ndarray]:
         grads: list = [None] * len(items)
         for members in _group([id(it.circuit) for it in items]).values():
             first = items[members[0]]
@@ -230,5 +262,33 @@ class ReverseSamplerGradient:
                                           self.method)
             for row, i in enumerate(members):
                 grads[i] = np.ascontiguousarray(g[row][:, items[i].indices].T)
-        metadata = [{"parameters": list(it.parameters)} for it in items]
-        return Job(SamplerGradientResult(grads, metadata, {}))
+        return grads
+
+    def _task_gradients(self, task: SamplerTask, values: np.ndarray,
+                        params: np.ndarray) -> np.ndarray:
+        """``(batch, task.num_outputs, len(params))`` for a whole batch of the network.
+
+        With an interpret that groups outcomes into fewer outputs, the sweep carries one bra
+        per *group* (a group is a diagonal projector like a single outcome: e.g. 2 bras for
+        parity instead of 2**m), the outcome map sending each basis index to its group.
+        """
+        states = task.states.take(task.program, values, self.dtype)
+        if (task.index_map is not None and task.num_outputs < task.num_outcomes
+                and task.program.num_qubits <= _MAX_GROUP_TABLE_QUBITS):
+            return self._grouped(task, values, params, states)
+        _, grads = _probability_gradients(task.program, task.circuit, values, self.dtype,
+                                          self.method, states)
+        return group_outcomes(task, select_clbits(task, grads[:, :, params]))
+
+    def _grouped(self, task: SamplerTask, values: np.ndarray, params: np.ndarray,
+                 states) -> np.ndarray:
+        program = task.program
+        bits = (task.num_outputs - 1).bit_length()
+        outcome = bit_table(program.num_qubits, [(q, i) for i, q in enumerate(task.qubits)])
+        omap = OutcomeMap(task.index_map[outcome], np.zeros(1, dtype=np.int64),
+                          program.num_qubits, bits)
+        # the adjoint sweep skips the gates before the first wanted parameter
+        _, angle_grads = _outcome_gradients(program, values, omap, self.dtype, self.method,
+                                            params, states)
+        grads = _adj.parameter_gradients(program, angle_grads[:, :task.num_outputs], values)
+        return np.ascontiguousarray(grads[:, :, params])

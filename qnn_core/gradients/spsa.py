@@ -18,7 +18,9 @@ import numpy as np
 from qnn_core.exceptions import GradientError
 from qnn_core.gradients._common import check_epsilon, estimator_items, sampler_items
 from qnn_core.gradients._evaluate import evaluate_items
-from qnn_core.gradients.base import EstimatorGradientResult, SamplerGradientResult
+from qnn_core.gradients.base import (
+    EstimatorGradient, EstimatorGradientResult, SamplerGradient, SamplerGradientResult,
+)
 from qnn_core.primitives.job import Job
 
 __all__ = ["SPSAEstimatorGradient", "SPSASamplerGradient"]
@@ -45,15 +47,15 @@ def _gradients(primitive, items, epsilon: float, batch_size: int, rng, estimator
     return grads
 
 
-class _SPSA:
-    def __init__(self, primitive, epsilon: float = 1e-6, batch_size: int = 1, seed=None):
-        self._epsilon = check_epsilon(epsilon)
-        self._batch_size = _check_batch_size(batch_size)
-        self._rng = np.random.default_rng(seed)
-        self._primitive = primitive
+def _init(gradient, primitive, epsilon: float, batch_size: int, seed) -> None:
+    """Check and store the options shared by both SPSA gradients."""
+    gradient._epsilon = check_epsilon(epsilon)
+    gradient._batch_size = _check_batch_size(batch_size)
+    gradient._rng = np.random.default_rng(seed)
+    gradient._primitive = primitive
 
 
-class SPSAEstimatorGradient(_SPSA):
+class SPSAEstimatorGradient(EstimatorGradient):
     """d⟨O⟩/dθ by SPSA: ``SPSAEstimatorGradient(estimator, epsilon=1e-6, batch_size=1, seed=None)``.
 
     ``run(circuits, observables, parameter_values, parameters=None)`` → Job whose
@@ -61,22 +63,34 @@ class SPSAEstimatorGradient(_SPSA):
     generator seeded at construction.
     """
 
+    def __init__(self, estimator, epsilon: float = 1e-6, batch_size: int = 1, seed=None):
+        _init(self, estimator, epsilon, batch_size, seed)
+
     def run(self, circuits, observables, parameter_values, parameters=None) -> Job:
         items = estimator_items(circuits, observables, parameter_values, parameters)
-        grads = _gradients(self._primitive, items, self._epsilon, self._batch_size, self._rng, True)
+        grads = self._run_items(items)
         return Job(EstimatorGradientResult(
             gradients=grads, metadata=[{"parameters": it.parameters} for it in items],
             options={"precision": float(self._primitive.default_precision)}))
 
+    def _run_items(self, items) -> list[np.ndarray]:
+        return _gradients(self._primitive, items, self._epsilon, self._batch_size, self._rng, True)
 
-class SPSASamplerGradient(_SPSA):
+
+class SPSASamplerGradient(SamplerGradient):
     """dp(outcome)/dθ by SPSA: ``SPSASamplerGradient(sampler, epsilon=1e-6, batch_size=1,
     seed=None)``; ``gradients[i]`` is float64 ``(P_i, 2**num_clbits)``."""
 
+    def __init__(self, sampler, epsilon: float = 1e-6, batch_size: int = 1, seed=None):
+        _init(self, sampler, epsilon, batch_size, seed)
+
     def run(self, circuits, parameter_values, parameters=None) -> Job:
         items = sampler_items(circuits, parameter_values, parameters)
-        grads = _gradients(self._primitive, items, self._epsilon, self._batch_size, self._rng,
-                           False)
+        grads = self._run_items(items)
         return Job(SamplerGradientResult(
             gradients=grads, metadata=[{"parameters": it.parameters} for it in items],
             options={"shots": self._primitive.default_shots}))
+
+    def _run_items(self, items) -> list[np.ndarray]:
+        return _gradients(self._primitive, items, self._epsilon, self._batch_size, self._rng,
+                          False)

@@ -2,11 +2,19 @@
 
 Outputs are ``evs[batch, num_observables]`` = ⟨ψ(x_b, w)| O_o |ψ(x_b, w)⟩ (real parts).
 
+Forward runs through the network's ``estimator`` and backward through its ``gradient`` (both
+attributes may be replaced, and what runs changes with them): the network prepares an
+:class:`~qnn_core.primitives.estimator.EstimatorTask` once (program, Pauli table) and hands
+validated ``values[batch, P]`` to their trusted batched cores
+(:func:`~qnn_core.primitives.estimator.task_expectations`,
+:func:`~qnn_core.gradients.base.estimator_task_gradients`).
+
 Exact by default: forward is one batched engine run plus one pass per Pauli term over all
 observables; backward is the adjoint (reverse-mode) method of Jones & Gacon 2020
-(arXiv:2009.02823), :func:`qnn_core.gradients.reverse.estimator_gradients`, whose cost does not
-grow with the number of parameters. With a precision > 0 (``default_precision`` or the
-estimator's own) forward goes through :class:`qnn_core.primitives.Estimator` and the gradient
+(arXiv:2009.02823), :class:`qnn_core.gradients.ReverseEstimatorGradient`, whose cost does not
+grow with the number of parameters; after a forward pass at the same values it takes over the
+forward states instead of running the circuit again. With a precision > 0
+(``default_precision`` or the estimator's own) the estimator adds its noise and the gradient
 defaults to the parameter-shift rule on that estimator, as in qiskit-machine-learning.
 See docs/qnn-differences.md for every deliberate difference from qiskit-machine-learning.
 """
@@ -18,15 +26,13 @@ import numbers
 import numpy as np
 
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
-from qnn_core.engine.measure import expectation_values
-from qnn_core.engine.program import compile_circuit
-from qnn_core.engine.simulate import run_compiled
 from qnn_core.exceptions import InputTypeError, QNNError
+from qnn_core.gradients.base import estimator_task_gradients
 from qnn_core.gradients.param_shift import ParamShiftEstimatorGradient
-from qnn_core.gradients.reverse import ReverseEstimatorGradient, estimator_gradients
+from qnn_core.gradients.reverse import ReverseEstimatorGradient
 from qnn_core.neural_networks.neural_network import NeuralNetwork, check_circuit
 from qnn_core.operators.sparse_pauli_op import SparsePauliOp, as_sparse_pauli_op
-from qnn_core.primitives.estimator import Estimator
+from qnn_core.primitives.estimator import Estimator, estimator_task, task_expectations
 
 __all__ = ["EstimatorQNN"]
 
@@ -91,6 +97,7 @@ class EstimatorQNN(NeuralNetwork):
                         else ReverseEstimatorGradient(dtype=dtype))
         self._circuit = circuit.copy()
         self._observables = ops
+        self._task = estimator_task(self._circuit, ops)
         self._default_precision = precision
         self.estimator = estimator
         self.gradient = gradient
@@ -116,28 +123,8 @@ class EstimatorQNN(NeuralNetwork):
 
     def _forward(self, values: np.ndarray) -> np.ndarray:
         """``evs`` float64 ``(batch, num_observables)`` for circuit-order ``values``."""
-        precision = self._run_precision()
-        if precision == 0 and isinstance(self.estimator, Estimator):
-            # Exact: the same numbers as the Estimator, without building pubs.
-            states = run_compiled(compile_circuit(self._circuit), values, self._dtype)
-            return expectation_values(states, self._observables).real
-        # Observables (L,) broadcast against values (batch, 1, P) give evs (batch, L).
-        pub = (self._circuit, list(self._observables), values[:, None, :])
-        result = self.estimator.run([pub], precision=precision).result()
-        return np.asarray(result[0].data.evs, dtype=float).reshape(values.shape[0], -1)
+        return task_expectations(self.estimator, self._task, values, self._run_precision())
 
     def _backward(self, values: np.ndarray, params: np.ndarray) -> np.ndarray:
         """``grad`` float64 ``(batch, num_observables, len(params))``, columns ``params`` (circuit positions)."""
-        if isinstance(self.gradient, ReverseEstimatorGradient):
-            _, grads = estimator_gradients(self._circuit, self._observables, values,
-                                           dtype=self.gradient.dtype, wanted=params)
-            return np.ascontiguousarray(grads[:, :, params])
-        batch, num_obs = values.shape[0], len(self._observables)
-        circuit_params = self._circuit.parameters
-        wanted = [circuit_params[j] for j in params]
-        job = self.gradient.run([self._circuit] * (batch * num_obs),
-                                [o for o in self._observables for _ in range(batch)],
-                                np.tile(values, (num_obs, 1)),
-                                parameters=[wanted] * (batch * num_obs))
-        grads = np.asarray(job.result().gradients, dtype=float)  # (num_obs * batch, len(params))
-        return np.ascontiguousarray(grads.reshape(num_obs, batch, len(params)).transpose(1, 0, 2))
+        return estimator_task_gradients(self.gradient, self._task, values, params)

@@ -30,7 +30,6 @@ import numpy as np
 
 from qnn_core.circuit.parameter import Parameter
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
-from qnn_core.engine.simulate import real_dtype
 from qnn_core.exceptions import InputTypeError, MissingDependencyError, ParameterError, QNNError
 
 __all__ = ["NeuralNetwork", "check_circuit", "parameter_columns", "as_output_shape", "import_sparse"]
@@ -42,6 +41,14 @@ def check_circuit(circuit) -> None:
         raise InputTypeError(f"circuit is a {type(circuit).__module__}.{type(circuit).__name__}; "
                              "expected a qnn_core QuantumCircuit (convert a Qiskit circuit with "
                              "qnn_core.interop.qiskit.from_qiskit)")
+
+
+def _check_dtype(dtype) -> np.dtype:
+    """complex128 or complex64 as a NumPy dtype; InputTypeError for anything else."""
+    dt = np.dtype(dtype)
+    if dt not in (np.complex128, np.complex64):
+        raise InputTypeError(f"dtype is {dt}; expected complex128 or complex64")
+    return dt
 
 
 def import_sparse():
@@ -138,10 +145,10 @@ class NeuralNetwork:
         inputs = _as_parameter_list(input_params, "input_params")
         weights = _as_parameter_list(weight_params, "weight_params")
         cols = parameter_columns(circuit.parameters, inputs, weights)
-        real_dtype(dtype)  # rejects anything but complex128 / complex64
+        dt = _check_dtype(dtype)
         if sparse:
             import_sparse()
-        self._dtype = np.dtype(dtype)
+        self._dtype = dt
         self._input_params = inputs
         self._weight_params = weights
         self._num_inputs = len(inputs)

@@ -13,10 +13,18 @@ are summed into ``out[batch, *output_shape]``. ``interpret`` is called once per 
 construction: the grouping is a precomputed index map applied to the whole batch with one
 ``np.add.reduceat`` (so ``interpret`` must be a pure function of the outcome).
 
+Forward runs through the network's ``sampler`` and backward through its ``gradient`` (both
+attributes may be replaced, and what runs changes with them): the network prepares a
+:class:`~qnn_core.primitives.sampler.SamplerTask` once (program, outcome maps, grouping) and
+hands validated ``values[batch, P]`` to their trusted batched cores
+(:func:`~qnn_core.primitives.sampler.task_probabilities`,
+:func:`~qnn_core.gradients.base.sampler_task_gradients`).
+
 Exact by default: forward is one batched engine run and one marginal; backward is the adjoint
-(reverse-mode) method for probabilities, :func:`qnn_core.gradients.reverse.sampler_gradients`.
-With a shot-based sampler (``Sampler(default_shots=int)``) forward samples, per sample, and the
-gradient defaults to ``ParamShiftSamplerGradient(sampler)``.
+(reverse-mode) method for probabilities, :class:`qnn_core.gradients.ReverseSamplerGradient`
+(with a grouping ``interpret``, one bra per output group). With a shot-based sampler
+(``Sampler(default_shots=int)``) forward samples, per sample, and the gradient defaults to
+``ParamShiftSamplerGradient(sampler)``.
 """
 
 from __future__ import annotations
@@ -27,51 +35,16 @@ import warnings
 import numpy as np
 
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
-from qnn_core.engine.adjoint import (
-    OutcomeMap, adjoint_probability_gradients, choose_probability_method, parameter_gradients,
-    tangent_probability_gradients,
-)
-from qnn_core.engine.measure import probabilities
-from qnn_core.engine.program import compile_circuit
-from qnn_core.engine.simulate import run_compiled
 from qnn_core.exceptions import InputTypeError, QNNError
+from qnn_core.gradients.base import sampler_task_gradients
 from qnn_core.gradients.param_shift import ParamShiftSamplerGradient
-from qnn_core.gradients.reverse import ReverseSamplerGradient, sampler_gradients
+from qnn_core.gradients.reverse import ReverseSamplerGradient
 from qnn_core.neural_networks.neural_network import NeuralNetwork, as_output_shape, check_circuit
-from qnn_core.primitives.sampler import Sampler
+from qnn_core.primitives.sampler import (
+    Sampler, group_outcomes, measured_clbits, sampler_task, task_probabilities,
+)
 
-__all__ = ["SamplerQNN", "measured_clbits", "interpret_index_map"]
-
-# The grouped reverse gradient tabulates the group of every basis index (8 bytes each).
-_MAX_GROUP_TABLE_QUBITS = 24
-
-
-def measured_clbits(circuit: QuantumCircuit) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """``(clbits, qubits)``: the measured clbits in increasing order and the qubit each one reads.
-
-    The last measurement into a clbit wins. Both empty when the circuit measures nothing.
-    """
-    source: dict[int, int] = {}
-    for inst in circuit.data:
-        if inst.name == "measure":
-            source[inst.clbits[0]] = inst.qubits[0]
-    clbits = tuple(sorted(source))
-    return clbits, tuple(source[c] for c in clbits)
-
-
-def _outcome_table(clbit_qubits, qargs) -> np.ndarray:
-    """int64 ``(2**len(qargs),)``: the outcome index of each basis outcome of the qubits ``qargs``.
-
-    Bit j of a qubit outcome is qubit ``qargs[j]``; bit i of the returned outcome is the qubit
-    read by the i-th measured clbit. Injective, since every qubit of ``qargs`` is read.
-    """
-    u = np.arange(1 << len(qargs), dtype=np.int64)
-    out = np.zeros_like(u)
-    where = {q: j for j, q in enumerate(qargs)}
-    for i, q in enumerate(clbit_qubits):
-        out |= ((u >> where[q]) & 1) << i
-    return out
-
+__all__ = ["SamplerQNN", "interpret_index_map"]
 
 def interpret_index_map(interpret, num_outcomes: int, output_shape: tuple[int, ...]) -> np.ndarray:
     """int64 ``(num_outcomes,)``: the flat (C-order) index in ``output_shape`` of ``interpret(k)``.
@@ -123,7 +96,7 @@ class SamplerQNN(NeuralNetwork):
         if not measured_clbits(circuit)[0]:
             measured = circuit.copy()
             measured.measure_all()
-        clbits, qubits = measured_clbits(measured)
+        clbits, _ = measured_clbits(measured)
         self._num_measured = len(clbits)
         self._num_outcomes = 1 << len(clbits)
         shape, index_map = self._interpretation(interpret, output_shape)
@@ -140,11 +113,6 @@ class SamplerQNN(NeuralNetwork):
             gradient = ReverseSamplerGradient(dtype=dtype) if exact else ParamShiftSamplerGradient(sampler)
         self._circuit = circuit.copy()
         self._measured = measured.copy()
-        self._clbits = clbits
-        self._clbit_qubits = qubits
-        self._qargs = tuple(sorted(set(qubits)))
-        self._outcome_of = _outcome_table(qubits, self._qargs)
-        self._identity_outcomes = np.array_equal(self._outcome_of, np.arange(self._num_outcomes))
         self._set_index_map(interpret, index_map)
         self.sampler = sampler
         self.gradient = gradient
@@ -170,12 +138,7 @@ class SamplerQNN(NeuralNetwork):
 
     def _set_index_map(self, interpret, index_map) -> None:
         self._interpret = interpret
-        self._index_map = index_map
-        if index_map is not None:
-            self._order = np.argsort(index_map, kind="stable")
-            sorted_map = index_map[self._order]
-            self._starts = np.flatnonzero(np.r_[True, sorted_map[1:] != sorted_map[:-1]])
-            self._targets = sorted_map[self._starts]
+        self._task = sampler_task(self._measured, index_map, int(np.prod(self._output_shape)))
 
     def set_interpret(self, interpret=None, output_shape=None) -> None:
         """Replace ``interpret`` and ``output_shape`` (validated first; nothing changes on error)."""
@@ -194,98 +157,10 @@ class SamplerQNN(NeuralNetwork):
         return self._circuit.copy()
 
     # --- passes ---------------------------------------------------------------------------
-    def _group(self, outcomes: np.ndarray) -> np.ndarray:
-        """``(batch, 2**m, ...)`` outcome array -> ``(batch, prod(output_shape), ...)``."""
-        if self._index_map is None:
-            return outcomes
-        out = np.zeros((outcomes.shape[0], int(np.prod(self._output_shape))) + outcomes.shape[2:])
-        out[:, self._targets] = np.add.reduceat(outcomes[:, self._order], self._starts, axis=1)
-        return out
-
-    def _from_qubit_outcomes(self, marginals: np.ndarray) -> np.ndarray:
-        """Marginals over ``_qargs`` ``(batch, 2**k, ...)`` -> outcome array ``(batch, 2**m, ...)``."""
-        if self._identity_outcomes:
-            return marginals
-        out = np.zeros((marginals.shape[0], self._num_outcomes) + marginals.shape[2:])
-        out[:, self._outcome_of] = marginals
-        return out
-
     def _forward(self, values: np.ndarray) -> np.ndarray:
-        if getattr(self.sampler, "default_shots", None) is None:
-            states = run_compiled(compile_circuit(self._measured), values, self._dtype)
-            marginals = probabilities(states, qargs=list(self._qargs))
-            return self._group(self._from_qubit_outcomes(marginals))
-        result = self.sampler.run([(self._measured, values)]).result()
-        return self._group(self._sampled_probabilities(result[0].data, values.shape[0]))
-
-    def _sampled_probabilities(self, data, batch: int) -> np.ndarray:
-        """Empirical outcome probabilities ``(batch, 2**m)`` from the registers' bit arrays."""
-        outcome = None
-        for i, c in enumerate(self._clbits):
-            reg = next(r for r in self._measured.cregs if r.start <= c < r.start + r.size)
-            bits = getattr(data, reg.name)
-            raw = np.unpackbits(bits.array, axis=-1)  # most significant bit first
-            bit = raw[..., raw.shape[-1] - 1 - (c - reg.start)].astype(np.int64) << i
-            outcome = bit if outcome is None else outcome | bit
-        outcome = outcome.reshape(batch, -1)
-        shots = outcome.shape[1]
-        offsets = np.arange(batch, dtype=np.int64)[:, None] * self._num_outcomes
-        counts = np.bincount((outcome + offsets).ravel(), minlength=batch * self._num_outcomes)
-        return counts.reshape(batch, self._num_outcomes) / shots
+        """``(batch, prod(output_shape))`` for circuit-order ``values``."""
+        return group_outcomes(self._task, task_probabilities(self.sampler, self._task, values))
 
     def _backward(self, values: np.ndarray, params: np.ndarray) -> np.ndarray:
         """``grad`` float64 ``(batch, prod(output_shape), len(params))``."""
-        if isinstance(self.gradient, ReverseSamplerGradient):
-            if (self._index_map is not None and np.prod(self._output_shape) < self._num_outcomes
-                    and self._measured.num_qubits <= _MAX_GROUP_TABLE_QUBITS):
-                return self._grouped_reverse(values, params)
-            _, grads = sampler_gradients(self._measured, values, dtype=self.gradient.dtype,
-                                         method=self.gradient.method)
-            return self._group(self._select_clbits(grads[:, :, params]))
-        batch = values.shape[0]
-        circuit_params = self._measured.parameters
-        wanted = [circuit_params[j] for j in params]
-        job = self.gradient.run([self._measured] * batch, values, parameters=[wanted] * batch)
-        grads = np.stack([np.asarray(g, dtype=float) for g in job.result().gradients])
-        return self._group(self._select_clbits(grads.transpose(0, 2, 1)))
-
-    def _grouped_reverse(self, values: np.ndarray, params: np.ndarray) -> np.ndarray:
-        """Gradients of the grouped outputs straight from the reverse sweep.
-
-        An output group is a diagonal projector like a single outcome, so the sweep can use one
-        bra per *group* (e.g. 2 for parity) instead of one per outcome (2**m): the outcome map
-        handed to the engine sends each basis index directly to its group.
-        """
-        program = compile_circuit(self._measured)
-        num_groups = int(np.prod(self._output_shape))
-        bits = (num_groups - 1).bit_length()
-        x = np.arange(1 << program.num_qubits, dtype=np.int64)
-        outcome = np.zeros_like(x)
-        for i, q in enumerate(self._clbit_qubits):
-            outcome |= ((x >> q) & 1) << i
-        omap = OutcomeMap(self._index_map[outcome], np.zeros(1, dtype=np.int64),
-                          program.num_qubits, bits)
-        method = self.gradient.method
-        if method == "auto":
-            method = choose_probability_method(program, bits)
-        if method == "tangent":
-            _, angle_grads = tangent_probability_gradients(program, values, omap,
-                                                           self.gradient.dtype)
-        else:  # the sweep skips the gates before the first wanted parameter
-            _, angle_grads = adjoint_probability_gradients(program, values, omap,
-                                                           self.gradient.dtype, wanted=params)
-        grads = parameter_gradients(program, angle_grads[:, :num_groups], values)
-        return np.ascontiguousarray(grads[:, :, params])
-
-    def _select_clbits(self, grads: np.ndarray) -> np.ndarray:
-        """``(batch, 2**num_clbits, k)`` over all clbits -> ``(batch, 2**m, k)`` over the measured ones.
-
-        (The gradients index outcomes by every clbit of the circuit; unmeasured clbits read 0.)
-        """
-        if grads.shape[1] != self._num_outcomes:
-            u = np.arange(self._num_outcomes, dtype=np.int64)
-            deposit = np.zeros_like(u)
-            for i, c in enumerate(self._clbits):
-                deposit |= ((u >> i) & 1) << c
-            grads = grads[:, deposit]
-        return np.ascontiguousarray(grads)
+        return sampler_task_gradients(self.gradient, self._task, values, params)

@@ -4,9 +4,10 @@
 shape ``np.broadcast_shapes(observables.shape, parameter_values.shape[:-1])`` (Qiskit's rule), e.g.
 observables of shape (3, 1) against 4 parameter sets give (3, 4).
 
-Per pub, the work is: the distinct parameter rows run as ONE batched engine call
-(:func:`qnn_core.engine.simulate.run_compiled`), then every observable of the pub is evaluated on
-those states in ONE :func:`qnn_core.engine.measure.expectation_values` call, giving a table
+Per pub, the work is: the distinct parameter rows run as batched engine calls
+(:func:`qnn_core.engine.simulate.run_chunks`: one call unless the batch exceeds the memory
+policy's chunk budget), then every observable of the pub is evaluated on those states in one
+:func:`qnn_core.engine.measure.table_expectations` call per chunk, giving a table
 ``(distinct rows, observables)`` from which the broadcast result is gathered. No state is simulated
 twice, for any number of observables. (When observables and parameter sets are zipped
 element-wise rather than crossed, the table holds pairs that are not needed; they cost
@@ -24,16 +25,24 @@ Differences from Qiskit's ``StatevectorEstimator`` (deliberate):
 - Observables equal to zero are allowed (value 0); Qiskit rejects them. Non-Hermitian observables
   are rejected before any work (ObservableError), as Qiskit 2.x rejects them (ValueError).
 - Final measurements in the circuit are ignored (the state before them is used).
-- ``metadata`` of a pub result: ``{"target_precision": p, "precision": p}`` (no ``circuit_metadata``).
+- ``metadata`` of a pub result: ``{"target_precision": p, "precision": p, "circuit_metadata": {}}``:
+  Qiskit's ``StatevectorEstimator`` keys (``target_precision``, which qiskit-machine-learning's
+  gradients read, and ``circuit_metadata``, always empty: qnn_core circuits carry no metadata)
+  plus ``precision``.
 - ``dtype=np.complex64`` runs the simulation in single precision (about 1e-6 accuracy).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from qnn_core.engine.measure import expectation_values
-from qnn_core.engine.simulate import real_dtype, run_compiled
+from qnn_core.circuit.quantum_circuit import QuantumCircuit
+from qnn_core.engine.measure import observables_to_masks, table_expectations
+from qnn_core.engine.program import Program, compile_circuit
+from qnn_core.engine.simulate import StateCache, real_dtype, run_chunks
+from qnn_core.operators.sparse_pauli_op import SparsePauliOp
 from qnn_core.primitives.containers import DataBin, PrimitiveResult, PubResult
 from qnn_core.primitives.job import Job
 from qnn_core.primitives.pubs import (
@@ -41,7 +50,47 @@ from qnn_core.primitives.pubs import (
     unique_rows,
 )
 
-__all__ = ["Estimator"]
+__all__ = ["Estimator", "EstimatorTask", "estimator_task", "task_expectations"]
+
+
+@dataclass(frozen=True, eq=False)
+class EstimatorTask:
+    """What a network measures, prepared once: the circuit, its program and the Pauli table.
+
+    ``observables``: L validated Hermitian SparsePauliOps on ``circuit.num_qubits`` qubits;
+    ``paulis``: their term table (``observables_to_masks``); ``states``: the network's
+    :class:`~qnn_core.engine.simulate.StateCache` (forward states kept for the next backward).
+    """
+
+    circuit: QuantumCircuit
+    program: Program
+    observables: tuple
+    paulis: tuple
+    states: StateCache
+
+
+def estimator_task(circuit: QuantumCircuit, observables) -> EstimatorTask:
+    """An :class:`EstimatorTask` (trusted: ``observables`` already checked against ``circuit``)."""
+    program = compile_circuit(circuit)
+    ops = tuple(observables)
+    return EstimatorTask(circuit, program, ops, observables_to_masks(list(ops), circuit.num_qubits),
+                         StateCache())
+
+
+def task_expectations(estimator, task: EstimatorTask, values: np.ndarray,
+                      precision: float) -> np.ndarray:
+    """``evs`` float64 ``(batch, L)`` of ``task`` at validated ``values (batch, P)`` on ``estimator``.
+
+    A qnn_core :class:`Estimator` runs its trusted core; any other object with Qiskit's ``run``
+    gets one pub ``(circuit, observables, values[:, None, :])``. Both give the numbers of that
+    pub (the same noise draws for the same seed).
+    """
+    core = getattr(estimator, "_task_expectations", None)
+    if core is not None:
+        return core(task, values, precision)
+    pub = (task.circuit, list(task.observables), values[:, None, :])
+    result = estimator.run([pub], precision=precision).result()
+    return np.asarray(result[0].data.evs, dtype=float).reshape(values.shape[0], -1)
 
 
 class Estimator:
@@ -85,6 +134,19 @@ class Estimator:
                    for pub in coerced]
         return Job(PrimitiveResult(tuple(results), {"version": 2}))
 
+    def _task_expectations(self, task: EstimatorTask, values: np.ndarray,
+                           precision: float) -> np.ndarray:
+        """Trusted core: ``evs`` float64 ``(batch, L)`` for validated ``values (batch, P)``.
+
+        The numbers of the pub ``(task.circuit, task.observables, values[:, None, :])``: the
+        exact table plus, when ``precision > 0``, one ``rng.normal`` draw of shape ``(batch, L)``.
+        The final states are offered to ``task.states`` for a following backward pass.
+        """
+        evs = _expectation_table(task.program, task.paulis, values, self._dtype, task.states)
+        if precision > 0:
+            evs = evs + self._rng.normal(0.0, precision, size=evs.shape)
+        return evs
+
     def _run_pub(self, pub: EstimatorPub, precision: float) -> PubResult:
         shape = pub.shape
         evs = np.zeros(shape)
@@ -93,18 +155,30 @@ class Estimator:
         if precision > 0:
             evs = evs + self._rng.normal(0.0, precision, size=shape)
         stds = np.full(shape, precision)
-        meta = {"target_precision": precision, "precision": precision}
+        meta = {"target_precision": precision, "precision": precision, "circuit_metadata": {}}
         return PubResult(DataBin(evs=evs, stds=stds, shape=shape), meta)
 
 
+def _expectation_table(program: Program, paulis: tuple, rows: np.ndarray, dtype,
+                       cache: StateCache | None = None) -> np.ndarray:
+    """float64 ``(rows, L)``: real parts of ``<O_l>`` for the term table ``paulis``, chunked by
+    the engine's memory policy. With ``cache`` and a single chunk, the states are kept there."""
+    out = np.empty((rows.shape[0], paulis[3].size - 1))
+    for part, states in run_chunks(program, rows, dtype):
+        out[part] = table_expectations(states, paulis).real
+        if cache is not None and part.stop - part.start == rows.shape[0]:
+            cache.put(program, rows, dtype, states)
+    return out
+
+
 def _exact_values(pub: EstimatorPub, shape: tuple[int, ...], dtype) -> np.ndarray:
-    """Real parts of ``<O>`` float64 ``shape``: one batched simulation, one expectation call."""
+    """Real parts of ``<O>`` float64 ``shape``: the distinct rows and observables as one table."""
     values = pub.parameter_values
     param_shape = values.shape[:-1]
     rows, inverse = unique_rows(flat_rows(values))
-    states = run_compiled(pub.program, rows, dtype)
     observables = list(pub.observables.ravel())
-    table = expectation_values(states, observables).real  # (rows, observables)
+    table = _expectation_table(pub.program, observables_to_masks(observables, pub.circuit.num_qubits),
+                               rows, dtype)
     row_index = inverse.reshape(param_shape)
     obs_index = np.arange(len(observables)).reshape(pub.observables.shape)
     row_index, obs_index = np.broadcast_arrays(row_index, obs_index)

@@ -80,8 +80,10 @@ def test_several_pubs_and_circuits_without_parameters():
         assert ours_res.data.evs.shape == theirs_res.data.evs.shape
         assert ours_res.data.shape == ours_res.data.evs.shape
         np.testing.assert_allclose(ours_res.data.evs, theirs_res.data.evs, atol=ATOL, rtol=0)
+        assert set(theirs_res.metadata) <= set(ours_res.metadata)  # Qiskit's keys are all there
+        assert ours_res.metadata["target_precision"] == theirs_res.metadata["target_precision"]
     assert set(result[1].data) == {"evs", "stds"}
-    assert result[0].metadata == {"target_precision": 0.0, "precision": 0.0}
+    assert result[0].metadata == {"target_precision": 0.0, "precision": 0.0, "circuit_metadata": {}}
 
 
 def test_single_parameter_may_omit_its_axis_like_qiskit():
@@ -153,21 +155,29 @@ def test_non_hermitian_observable_is_rejected_like_qiskit():
                                atol=ATOL)
 
 
-def test_one_batched_simulation_and_one_expectation_call_per_pub(monkeypatch):
-    ours, _ = param_pair(3, 2, seed=9)
+def _spy_runs(monkeypatch) -> dict:
+    """Record the batch of every engine run and every expectation call of the Estimator."""
+    from qnn_core.engine import simulate as engine_simulate
+
     calls = {"run": [], "ev": []}
-    real_run, real_ev = estimator_module.run_compiled, estimator_module.expectation_values
+    real_run, real_ev = engine_simulate.run_compiled, estimator_module.table_expectations
 
     def run_spy(program, values, dtype):
         calls["run"].append(values.shape)
         return real_run(program, values, dtype)
 
-    def ev_spy(states, observables):
-        calls["ev"].append((states.shape[0], len(observables)))
-        return real_ev(states, observables)
+    def ev_spy(states, table):
+        calls["ev"].append((states.shape[0], table[3].size - 1))
+        return real_ev(states, table)
 
-    monkeypatch.setattr(estimator_module, "run_compiled", run_spy)
-    monkeypatch.setattr(estimator_module, "expectation_values", ev_spy)
+    monkeypatch.setattr(engine_simulate, "run_compiled", run_spy)
+    monkeypatch.setattr(estimator_module, "table_expectations", ev_spy)
+    return calls
+
+
+def test_one_batched_simulation_and_one_expectation_call_per_pub(monkeypatch):
+    ours, _ = param_pair(3, 2, seed=9)
+    calls = _spy_runs(monkeypatch)
     values = np.random.default_rng(0).uniform(size=(4, 2))
     values = np.concatenate([values, values[:2]])  # two repeated parameter sets
     obs = [["ZZZ"], ["XII"], ["IYI"]]
@@ -175,6 +185,20 @@ def test_one_batched_simulation_and_one_expectation_call_per_pub(monkeypatch):
     assert evs.shape == (3, 6)
     assert calls == {"run": [(4, 2)], "ev": [(4, 3)]}
     np.testing.assert_array_equal(evs[:, 4:], evs[:, :2])
+
+
+def test_pub_larger_than_the_chunk_budget_runs_in_chunks(monkeypatch):
+    from qnn_core.engine import simulate as engine_simulate
+
+    ours, _ = param_pair(3, 2, seed=9)
+    values = np.random.default_rng(1).uniform(-2, 2, size=(7, 2))
+    obs = [["ZZZ"], ["XII"], ["IYI"]]
+    whole = Estimator().run([(ours, obs, values)]).result()[0].data.evs
+    calls = _spy_runs(monkeypatch)
+    monkeypatch.setattr(engine_simulate, "_CHUNK_BYTES", 3 * (2 << 3) * 8)  # 3 states a chunk
+    chunked = Estimator().run([(ours, obs, values)]).result()[0].data.evs
+    assert calls == {"run": [(3, 2), (3, 2), (1, 2)], "ev": [(3, 3), (3, 3), (1, 3)]}
+    np.testing.assert_allclose(chunked, whole, atol=1e-14, rtol=0)
 
 
 def test_precision_noise_statistics_and_stds():
@@ -192,7 +216,8 @@ def test_precision_noise_statistics_and_stds():
     assert abs(noise.mean()) < 5 * precision / np.sqrt(4000)
     assert abs(noise.std(ddof=1) / precision - 1) < 0.05
     np.testing.assert_array_equal(res.data.stds, np.full(4000, precision))
-    assert res.metadata == {"target_precision": precision, "precision": precision}
+    assert res.metadata == {"target_precision": precision, "precision": precision,
+                            "circuit_metadata": {}}
 
 
 def test_noise_is_reproducible_and_drawn_in_documented_order():
@@ -314,7 +339,7 @@ def test_bad_dtype_and_non_final_measurement(circuit):
 
 def test_errors_come_before_any_work(circuit, monkeypatch):
     est = Estimator(seed=3, default_precision=0.1)
-    monkeypatch.setattr(estimator_module, "run_compiled",
+    monkeypatch.setattr(estimator_module, "run_chunks",
                         lambda *a: pytest.fail("simulated before validating every pub"))
     with pytest.raises(ParameterError):
         est.run([(circuit, "ZZ", [0.1, 0.2]), (circuit, "ZZ", [0.1])])

@@ -181,19 +181,40 @@ def test_shots_priority_and_exact_mode_switch():
 def test_one_batched_simulation_per_pub(monkeypatch):
     ours, _ = param_pair(3, 2, seed=33)
     ours.measure_all()
+    from qnn_core.engine import simulate as engine_simulate
+
     seen = []
-    real = sampler_module.run_compiled
+    real = engine_simulate.run_compiled
 
     def spy(program, values, dtype):
         seen.append(values.shape)
         return real(program, values, dtype)
 
-    monkeypatch.setattr(sampler_module, "run_compiled", spy)
+    monkeypatch.setattr(engine_simulate, "run_compiled", spy)
     values = np.random.default_rng(0).uniform(size=(5, 2))
     values = np.concatenate([values, values[:1]])
     Sampler(seed=1).run([(ours, values)]).result()
     Sampler(default_shots=None).run([(ours, values.reshape(2, 3, 2))]).result()
     assert seen == [(5, 2), (5, 2)]
+
+
+def test_pub_larger_than_the_chunk_budget_runs_in_chunks(monkeypatch):
+    from qnn_core.engine import simulate as engine_simulate
+
+    ours, _ = param_pair(3, 2, seed=35)
+    ours.measure_all()
+    values = np.random.default_rng(2).uniform(-2, 2, size=(7, 2))
+    exact = Sampler(default_shots=None).run([(ours, values)]).result()[0].data.meas.probabilities
+    sampled = Sampler(seed=5).run([(ours, values)]).result()[0].data.meas
+    seen = []
+    real = engine_simulate.run_compiled
+    monkeypatch.setattr(engine_simulate, "run_compiled",
+                        lambda program, v, dtype: seen.append(v.shape[0]) or real(program, v, dtype))
+    monkeypatch.setattr(engine_simulate, "_CHUNK_BYTES", 3 * (2 << 3) * 8)  # 3 states a chunk
+    chunked = Sampler(default_shots=None).run([(ours, values)]).result()[0].data.meas.probabilities
+    assert seen == [3, 3, 1]
+    np.testing.assert_allclose(chunked, exact, atol=1e-14, rtol=0)
+    assert Sampler(seed=5).run([(ours, values)]).result()[0].data.meas == sampled
 
 
 def test_circuit_without_parameters_and_join_data():
@@ -289,7 +310,7 @@ def test_bad_dtype_and_errors_before_any_work(monkeypatch):
     good.measure_all()
     bare = QuantumCircuit(1)
     sampler = Sampler(seed=4)
-    monkeypatch.setattr(sampler_module, "run_compiled",
+    monkeypatch.setattr(sampler_module, "run_chunks",
                         lambda *a: pytest.fail("simulated before validating every pub"))
     with pytest.raises(PrimitiveError):
         sampler.run([good, bare])
