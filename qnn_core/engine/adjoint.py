@@ -179,7 +179,7 @@ def _inverse_index(program: Program) -> np.ndarray:
 
 
 def inverse_source(program: Program, src: np.ndarray) -> np.ndarray:
-    """Coefficient table of the inverse gates ``(B, Ls)`` from a source table ``src (B, Ls)``.
+    """Coefficient table of the inverse gates ``(B, C_src)`` from a source table ``src (B, C_src)``.
 
     DIAG: conjugate; DENSE1/REAL1/DENSE2/DENSEK: conjugate transpose; XPERM/SWAP have no
     coefficients (self-inverse).

@@ -3,7 +3,7 @@
 This is the hinge between describing a circuit and computing with it:
 
 1. *Lowering*: every unitary instruction becomes a **source op** (kernel kind, targets,
-   control mask) with a slot of matrix coefficients in a source table ``src[B, Ls]``.
+   control mask) with a slot of matrix coefficients in a source table ``src[B, C_src]``.
    Constant gates fill their slots once at compile time; parametrised gates are grouped by
    gate name so that binding evaluates each gate type in one vectorised NumPy call over the
    whole batch (no Python loop per sample).
@@ -12,7 +12,7 @@ This is the hinge between describing a circuit and computing with it:
    merged into the last op that touches any of its qubits, so nothing is reordered across a
    gate that shares a qubit. The jitted :func:`qnn_core.engine.kernels.fuse.fuse_coefs` multiplies
    the factors for every state of the batch.
-3. *Binding* (:func:`bind`) turns ``values[batch, num_parameters]`` into ``coefs[B, L]``;
+3. *Binding* (:func:`bind`) turns ``values[batch, num_parameters]`` into ``coefs[B, C]``;
    ``B == 1`` when nothing depends on the values.
 
 The unfused source program stays available (``src_ops``, ``src_qargs``, ``src_angles``): the
@@ -70,7 +70,7 @@ class Program:
     parameters: tuple
     angle_exprs: tuple  # expressions, one per column of the angle matrix
     angle_fn: Callable  # values (batch, P) -> angles (batch, A)
-    const_src: np.ndarray  # complex128 (1, Ls)
+    const_src: np.ndarray  # complex128 (1, C_src)
     groups: tuple[ParamGroup, ...]
     src_ops: np.ndarray  # int64 (n_src, 5)
     src_qargs: np.ndarray  # int64
@@ -378,7 +378,7 @@ def _emit_fused(items: list[_Item]):
 
 
 def bind_source(program: Program, values: np.ndarray) -> np.ndarray:
-    """Source coefficient table ``complex128 (B, Ls)`` for ``values (batch, P)``.
+    """Source coefficient table ``complex128 (B, C_src)`` for ``values (batch, P)``.
 
     ``B == 1`` when no gate depends on the values. Internal: ``values`` is trusted
     (validated float64 of shape ``(batch, num_parameters)``).
@@ -389,7 +389,7 @@ def bind_source(program: Program, values: np.ndarray) -> np.ndarray:
 
 
 def source_from_angles(program: Program, angles: np.ndarray) -> np.ndarray:
-    """Source table ``(batch, Ls)`` from an angle matrix ``(batch, A)`` (see ``angle_exprs``).
+    """Source table ``(batch, C_src)`` from an angle matrix ``(batch, A)`` (see ``angle_exprs``).
 
     Shift rules call this with shifted copies of ``program.angle_fn(values)``.
     """
@@ -409,12 +409,12 @@ def source_from_angles(program: Program, angles: np.ndarray) -> np.ndarray:
 
 
 def bind(program: Program, values: np.ndarray) -> np.ndarray:
-    """Fused coefficient table ``complex128 (B, L)`` for ``values (batch, P)`` (see bind_source)."""
+    """Fused coefficient table ``complex128 (B, C)`` for ``values (batch, P)`` (see bind_source)."""
     return fuse_source(program, bind_source(program, values))
 
 
 def fuse_source(program: Program, src: np.ndarray) -> np.ndarray:
-    """Fused coefficient table ``(B, L)`` from a source table ``(B, Ls)``."""
+    """Fused coefficient table ``(B, C)`` from a source table ``(B, C_src)``."""
     out = np.empty((src.shape[0], program.coef_len), dtype=np.complex128)
     fuse_coefs(src, program.fuse_groups, program.fuse_factors, out)
     return out

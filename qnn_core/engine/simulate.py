@@ -163,7 +163,7 @@ def bind_and_run(program: Program, angles: np.ndarray, dtype=np.complex128,
     ``angles``: float64 ``(batch, A)`` (``program.angle_fn(values)``, or shifted copies of it).
     ``initial``: split-layout states ``(batch or 1, 2, 2**n)`` to start from, mutated in place
     and returned; None starts from ``|0…0⟩`` in fresh memory (checked first). Returns
-    ``(states, src)``: the final states and the source table ``(B, Ls)`` they were built from
+    ``(states, src)``: the final states and the source table ``(B, C_src)`` they were built from
     (the adjoint sweep inverts it). Internal: arguments are trusted.
     """
     src = source_from_angles(program, angles)
