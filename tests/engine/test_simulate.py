@@ -11,6 +11,8 @@ from qiskit.quantum_info import Statevector as QiskitStatevector
 
 from qnn_core import Parameter, ParameterVector, QuantumCircuit
 from qnn_core.circuit.gates import GATES
+from qnn_core.engine.kernels.fuse import F_PHASE
+from qnn_core.engine.kernels.opcodes import SWAP, XPERM
 from qnn_core.engine.program import bind, compile_circuit
 from qnn_core.engine.simulate import (
     allocate_states, as_parameter_values, check_memory, simulate, to_complex,
@@ -53,7 +55,14 @@ def test_fused_and_unfused_programs_agree(seed):
     rng = np.random.default_rng(100 + seed)
     ours, _ = random_pair(5, 60, rng)
     fused, plain = compile_circuit(ours, fuse=True), compile_circuit(ours, fuse=False)
-    assert len(fused.ops) <= len(plain.ops)
+    assert len(fused.ops) < len(plain.ops) == len(plain.src_ops)  # 60 random gates: some fuse
+    # every source op with coefficients is a factor of exactly one fused op (none dropped or
+    # repeated), and the ops without coefficients (bit flips, swaps) are kept one for one
+    with_coefs = sorted(int(o[4]) for o in fused.src_ops if o[0] not in (XPERM, SWAP))
+    factor_offsets = sorted(int(f[0]) for f in fused.fuse_factors if f[1] != F_PHASE)
+    assert factor_offsets == with_coefs
+    assert (np.isin(fused.ops[:, 0], (XPERM, SWAP)).sum()
+            == np.isin(fused.src_ops[:, 0], (XPERM, SWAP)).sum())
     out = []
     for prog in (fused, plain):
         states = allocate_states(1, 5)

@@ -164,7 +164,10 @@ def test_expressions_evaluate_equal_both_ways():
     for _ in range(5):
         values = {p.name: float(v) for p, v in zip(ours.parameters,
                                                    rng.uniform(-0.9, 0.9, ours.num_parameters))}
+        assert len(theirs.data) == len(ours.data)  # zip below would hide a dropped instruction
         for q_inst, inst in zip(theirs.data, ours.data):
+            assert q_inst.operation.name == inst.name
+            assert len(q_inst.operation.params) == len(inst.params)
             for qv, v in zip(q_inst.operation.params, inst.params):
                 q_num = complex(qv.bind({p: values[p.name] for p in qv.parameters}).numeric())
                 mine = complex(v.bind({p: values[p.name] for p in v.parameters}).numeric()) \
