@@ -73,11 +73,13 @@ def _hermitian_real(ops: list[SparsePauliOp]) -> list[SparsePauliOp]:
 
 
 def _expectation_gradients(program: Program, ops: list[SparsePauliOp], values: np.ndarray,
-                           dtype, wanted=None, states=None) -> tuple[np.ndarray, np.ndarray]:
+                           dtype, wanted=None, states=None,
+                           real: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Trusted core of :func:`estimator_gradients` (``values`` validated ``(batch, P)``,
-    ``ops`` Hermitian; ``states``: forward states of ``values`` to take over, or None)."""
-    evs, angle_grads = _adj.adjoint_expectation_gradients(program, values, _hermitian_real(ops),
-                                                          dtype, wanted, states)
+    ``ops`` Hermitian, with real coefficients already when ``real``; ``states``: forward states
+    of ``values`` to take over, or None)."""
+    evs, angle_grads = _adj.adjoint_expectation_gradients(
+        program, values, ops if real else _hermitian_real(ops), dtype, wanted, states)
     return evs, _adj.parameter_gradients(program, angle_grads, values)
 
 
@@ -215,8 +217,8 @@ class ReverseEstimatorGradient(EstimatorGradient):
         """One adjoint sweep for the whole batch and all L observables; the forward states a
         preceding forward pass left in ``task.states`` (same values, same dtype) are taken over."""
         states = task.states.take(task.program, values, self.dtype)
-        _, grads = _expectation_gradients(task.program, list(task.observables), values,
-                                          self.dtype, params, states)
+        _, grads = _expectation_gradients(task.program, list(task.real_observables), values,
+                                          self.dtype, params, states, real=True)
         return np.ascontiguousarray(grads[:, :, params])
 
     def _run_items(self, items) -> list[np.ndarray]:

@@ -58,7 +58,9 @@ class EstimatorTask:
     """What a network measures, prepared once: the circuit, its program and the Pauli table.
 
     ``observables``: L validated Hermitian SparsePauliOps on ``circuit.num_qubits`` qubits;
-    ``paulis``: their term table (``observables_to_masks``); ``states``: the network's
+    ``paulis``: their term table (``observables_to_masks``); ``real_observables``: the same
+    operators with the real parts of their coefficients (equal as operators, since they are
+    Hermitian; the adjoint sweep's bras ``O psi`` need them so); ``states``: the network's
     :class:`~qnn_core.engine.simulate.StateCache` (forward states kept for the next backward).
     """
 
@@ -66,6 +68,7 @@ class EstimatorTask:
     program: Program
     observables: tuple
     paulis: tuple
+    real_observables: tuple
     states: StateCache
 
 
@@ -73,8 +76,9 @@ def estimator_task(circuit: QuantumCircuit, observables) -> EstimatorTask:
     """An :class:`EstimatorTask` (trusted: ``observables`` already checked against ``circuit``)."""
     program = compile_circuit(circuit)
     ops = tuple(observables)
+    real = tuple(SparsePauliOp(op, np.real(op.coeffs)) for op in ops)
     return EstimatorTask(circuit, program, ops, observables_to_masks(list(ops), circuit.num_qubits),
-                         StateCache())
+                         real, StateCache())
 
 
 def task_expectations(estimator, task: EstimatorTask, values: np.ndarray,
