@@ -6,9 +6,9 @@ gate-parameter occurrence, ``Program.angle_exprs``: the parameter-shift rules sh
 a time). Then:
 
 - exact primitives (``Estimator`` with precision 0, ``Sampler(default_shots=None)``): the points
-  run on the engine in as few ``run_program`` calls as memory allows (``angles →
-  source_from_angles → fuse_source → run_program``), every observable measured on the same
-  states;
+  run on the engine in as few runs as memory allows (the execution seam
+  :func:`qnn_core.engine.simulate.bind_and_run`, chunked by
+  :func:`qnn_core.engine.simulate.batch_slices`), every observable measured on the same states;
 - shot-based primitives: one ``primitive.run`` call with one pub per (circuit, observable), so
   that the primitive applies its own precision noise or sampling with its own seeded generator,
   as in qiskit-machine-learning. Angle points run on :func:`angle_circuit`, a copy of the circuit

@@ -3,13 +3,15 @@
 The method is adjoint differentiation (Jones & Gacon 2020, arXiv:2009.02823), run on the whole
 batch in one jitted call (:mod:`qnn_core.engine.adjoint`). Exact to rounding, no shots.
 
-Two batched functions serve the QNNs directly:
+Two checked batched functions:
 
 - :func:`estimator_gradients` ``(circuit, observables, values) -> (evs, grads)``;
 - :func:`sampler_gradients` ``(circuit, values) -> (probs, grads)``;
 
-and two classes give qiskit-machine-learning's ``run(...) -> Job`` interface:
-:class:`ReverseEstimatorGradient`, :class:`ReverseSamplerGradient`.
+and two classes with qiskit-machine-learning's ``run(...) -> Job`` interface,
+:class:`ReverseEstimatorGradient` and :class:`ReverseSamplerGradient`, whose batched cores
+``_task_gradients`` the QNNs call (one sweep for a whole batch, taking over the states of a
+forward pass at the same values).
 
 Probability gradients choose between the adjoint sweep with one projector bra per outcome and
 forward-mode tangents (one ``dpsi/dθ`` per angle column); see
