@@ -53,8 +53,11 @@ class ObservableError(QnnCoreError, ValueError):
     """An observable does not fit the circuit it is measured on."""
 
 
-class MemoryLimitError(QnnCoreError, MemoryError):
-    """A requested state would not fit in the machine's available memory."""
+class MemoryLimitError(QnnCoreError, MemoryError, ValueError):
+    """A requested state, matrix or batch would not fit in the machine's available memory.
+
+    Also a ``ValueError``: the request (a size) is what is wrong, and nothing was allocated.
+    """
 
 
 class PrimitiveError(QnnCoreError, ValueError):
