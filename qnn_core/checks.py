@@ -34,6 +34,7 @@ __all__ = [
     "complex_number",
     "real_array",
     "complex_array",
+    "number_array",
     "name",
     "available_memory",
     "check_bytes",
@@ -118,10 +119,9 @@ def _as_numeric_array(value, what: str, allow_bool: bool) -> np.ndarray:
         raise InputTypeError(f"{what} is {describe(value)}; expected numbers")
     try:
         array = np.asarray(value)
-    except (ValueError, TypeError) as exc:  # a ragged nesting; NumPy says "inhomogeneous"
+    except (ValueError, TypeError):  # a ragged nesting; NumPy says "inhomogeneous"
         raise InputTypeError(f"{what} is ragged (rows of different lengths) or not numeric: "
-                             f"{describe(value)}; expected a rectangular array of numbers "
-                             f"({exc})") from None
+                             f"{describe(value)}; expected a rectangular array of numbers") from None
     if array.dtype == object:
         for index, entry in np.ndenumerate(array):
             if isinstance(entry, (str, bytes)) or not isinstance(entry, numbers.Number):
@@ -153,7 +153,7 @@ def _check_finite(array: np.ndarray, what: str, error) -> None:
     if bad.any():
         index = tuple(int(i) for i in np.argwhere(bad)[0])
         where = f"{what}[{', '.join(map(str, index))}]" if index else what
-        raise error(f"{where} is {array[index]}; expected finite values "
+        raise error(f"{where} is {array[index]}, a non-finite value; expected finite values "
                     f"({int(bad.sum())} of {array.size} entries are not)")
 
 
@@ -183,6 +183,18 @@ def complex_array(value, what: str, *, ndim=None, shape=None,
     array = _as_numeric_array(value, what, allow_bool)
     _check_shape(array, what, ndim, shape, error)
     array = array.astype(np.complex128, copy=False)
+    if finite:
+        _check_finite(array, what, error)
+    return array
+
+
+def number_array(value, what: str, *, ndim=None, shape=None,
+                 error: type[Exception] = ParameterError, finite: bool = True,
+                 allow_bool: bool = False) -> np.ndarray:
+    """``value`` as float64, or complex128 if its dtype is complex, checked as :func:`real_array`."""
+    array = _as_numeric_array(value, what, allow_bool)
+    _check_shape(array, what, ndim, shape, error)
+    array = array.astype(np.complex128 if array.dtype.kind == "c" else np.float64, copy=False)
     if finite:
         _check_finite(array, what, error)
     return array
