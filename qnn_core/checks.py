@@ -36,6 +36,7 @@ __all__ = [
     "complex_array",
     "number_array",
     "name",
+    "boolean",
     "available_memory",
     "check_bytes",
 ]
@@ -208,6 +209,14 @@ def name(value, what: str, *, allow_empty: bool = False,
     if not value and not allow_empty:
         raise error(f"{what} is {value!r}; expected a non-empty str")
     return value
+
+
+def boolean(value, what: str) -> bool:
+    """``value`` as a bool: ``True``/``False`` or a NumPy bool, not a truthy object (as Qiskit's
+    typed flags: ``insert_barriers='x'`` is a TypeError there too)."""
+    if not _is_bool(value):
+        raise InputTypeError(f"{what} is {describe(value)}; expected True or False")
+    return bool(value)
 
 
 def available_memory() -> int:
