@@ -26,7 +26,7 @@ import numpy as np
 from qnn_core import checks
 from qnn_core.exceptions import InputTypeError, ParameterError
 
-__all__ = ["ParameterExpression"]
+__all__ = ["ParameterExpression", "check_values", "IMAG_ATOL"]
 
 _BINARY = ("add", "sub", "mul", "div", "pow")
 _COMMUTATIVE = ("add", "mul")
