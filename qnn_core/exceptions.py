@@ -54,7 +54,10 @@ class ObservableError(QnnCoreError, ValueError):
 
 
 class MemoryLimitError(QnnCoreError, MemoryError, ValueError):
-    """A requested state would not fit in the machine's available memory (a bad request, too)."""
+    """A requested state, matrix or batch would not fit in the machine's available memory.
+
+    Also a ``ValueError``: the request (a size) is what is wrong, and nothing was allocated.
+    """
 
 
 class PrimitiveError(QnnCoreError, ValueError):

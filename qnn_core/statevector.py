@@ -84,6 +84,8 @@ class Statevector:
         if not isinstance(circuit, QuantumCircuit):
             raise InputTypeError(f"expected a QuantumCircuit; got {type(circuit).__name__}")
         _check_circuit_bound(circuit)
+        if circuit.num_qubits == 0:  # no qubit carries the global phase through the engine
+            return cls(np.array([np.exp(1j * float(circuit.global_phase))], dtype=dtype))
         states = run_compiled(compile_circuit(circuit), np.zeros((1, 0)), dtype)
         return cls(to_complex(states)[0])
 
@@ -99,6 +101,8 @@ class Statevector:
         if circuit.num_qubits != self.num_qubits:
             raise CircuitError(f"circuit has {circuit.num_qubits} qubits; the state has "
                                f"{self.num_qubits}")
+        if circuit.num_qubits == 0:  # as from_instruction: only the global phase acts
+            return Statevector(self._data * np.exp(1j * float(circuit.global_phase)))
         program = compile_circuit(circuit)
         check_memory(1, self.num_qubits, real_dtype(self._data.dtype).itemsize, copies=2)
         states, _ = bind_and_run(program, program.angle_fn(np.zeros((1, 0))), self._data.dtype,

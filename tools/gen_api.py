@@ -31,6 +31,7 @@ MODULES = (
     "qnn_core.interop.qiskit",
     "qnn_core.engine.simulate",
     "qnn_core.exceptions",
+    "qnn_core.checks",
 )
 """The public modules documented, in page order."""
 

@@ -10,8 +10,9 @@ Every constructor below folds as it builds (constant folding, ``x*1 -> x``, ``x+
 expression is one number. Nothing is ever mutated after construction.
 
 Internally a *term* is a Python number or a non-constant expression; the public methods wrap a
-numeric term into a ``"const"`` expression. Batched evaluation and derivatives live in
-:mod:`qnn_core.circuit.parameter` (``evaluate``/``gradient`` delegate there).
+numeric term into a ``"const"`` expression. Batched evaluation and symbolic derivatives are here
+too; :mod:`qnn_core.circuit.parameter` (which defines the leaves) imports this module, never the
+other way round: a leaf is recognised by its ``op == "param"``.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ import numbers
 
 import numpy as np
 
+from qnn_core import checks
 from qnn_core.exceptions import InputTypeError, ParameterError
 
-__all__ = ["ParameterExpression"]
+__all__ = ["ParameterExpression", "check_values", "IMAG_ATOL"]
 
 _BINARY = ("add", "sub", "mul", "div", "pow")
 _COMMUTATIVE = ("add", "mul")
@@ -469,11 +471,9 @@ class ParameterExpression:
         Keys are :class:`Parameter` objects; values are finite numbers or expressions. A key
         absent from ``self.parameters`` is an error unless ``allow_unknown_parameters``.
         """
-        from qnn_core.circuit.parameter import Parameter
-
         mapping = {}
         for key, value in parameter_values.items():
-            if not isinstance(key, Parameter):
+            if not _is_parameter(key):
                 raise InputTypeError(f"bind key {key!r} has type {type(key).__name__}; "
                                      "expected a Parameter")
             term = _to_term(value, f"binding {key.name}")
@@ -544,9 +544,7 @@ class ParameterExpression:
         Symbolic, by the chain rule. ``sign`` has derivative 0 (Qiskit raises instead);
         ``abs`` has derivative ``sign``; for a real parameter d conj(f) = conj(df).
         """
-        from qnn_core.circuit.parameter import Parameter, _diff
-
-        if not isinstance(param, Parameter):
+        if not _is_parameter(param):
             raise InputTypeError(f"gradient needs a Parameter; got {param!r} "
                                  f"of type {type(param).__name__}")
         if param not in self.parameters:
@@ -561,9 +559,12 @@ class ParameterExpression:
         float64, or complex128 if the value is complex. Raises ParameterError for a missing
         parameter, a non-finite input, or a non-finite result.
         """
-        from qnn_core.circuit.parameter import _evaluate_checked
-
         return _evaluate_checked(self, values)
+
+
+def _is_parameter(value) -> bool:
+    """True for a Parameter (the leaves defined in qnn_core.circuit.parameter)."""
+    return isinstance(value, ParameterExpression) and value._op == "param"
 
 
 def _wrap(term) -> ParameterExpression:
@@ -583,3 +584,142 @@ def _substitute(t, mapping: dict, memo: dict):
             changed = any(x is not y for x, y in zip(args, t._args))
             memo[key] = _build(t._op, args) if changed else t
     return memo[key]
+
+
+# --- batched evaluation and derivatives (used by ParameterExpression and by the compiler in parameter.py)
+def _evaluate(t, leaves: dict, memo: dict):
+    """Value of term ``t`` with parameter arrays from ``leaves`` (NumPy broadcasting)."""
+    if not isinstance(t, ParameterExpression):
+        return t
+    key = id(t)
+    if key not in memo:
+        if t._op == "param":
+            memo[key] = leaves[t]
+        elif t._op == "const":
+            memo[key] = t._args[0]
+        else:
+            memo[key] = _VFUNC[t._op](*(_evaluate(a, leaves, memo) for a in t._args))
+    return memo[key]
+
+
+def _evaluate_checked(expr: ParameterExpression, values: dict) -> np.ndarray:
+    """Implementation of :meth:`ParameterExpression.evaluate` (validates, then evaluates)."""
+    leaves = {}
+    for p in sorted(expr.parameters, key=lambda q: q.name):
+        if p not in values:
+            raise ParameterError(f"no value for parameter {p.name} of expression '{expr}'; "
+                                 f"given values for {sorted(map(str, values))}")
+        leaves[p] = checks.number_array(values[p], f"values for {p.name}", allow_bool=True)
+    with np.errstate(all="ignore"):
+        out = np.asarray(_evaluate(expr, leaves, {}))
+    if not np.iscomplexobj(out):
+        out = out.astype(np.float64, copy=False)
+    bad = ~np.isfinite(out)
+    if bad.any():
+        index = tuple(int(k) for k in np.argwhere(bad)[0])
+        at = ", ".join(f"{p.name}={np.broadcast_to(leaves[p], out.shape)[index].item()!r}"
+                       for p in leaves) or "no parameters"
+        raise ParameterError(f"expression '{expr}' evaluates to the non-finite value {out[index]} "
+                             f"at index {index} ({at}); {int(bad.sum())} of {out.size} values are "
+                             f"non-finite: {out[bad][:5]}")
+    return out
+
+
+IMAG_ATOL = 1e-12
+"""A bound angle whose imaginary part exceeds this is complex (as ``assign_parameters`` decides)."""
+
+
+def check_values(out: np.ndarray, exprs, values: np.ndarray, columns, *, real: bool,
+                 what=lambda i: f"expression {i}") -> np.ndarray:
+    """Check the batched values ``out[batch, n]`` of ``exprs`` at ``values[batch, P]``.
+
+    ``columns`` maps each Parameter to its column of ``values``; ``what(i)`` names expression
+    ``i`` in messages. Raises ParameterError naming the first offending row, the expression
+    and the values of the parameters it uses, when a value is NaN or infinite (``1/a`` at
+    ``a = 0``, ``exp(a)`` at 1000) or, with ``real``, complex beyond :data:`IMAG_ATOL`
+    (``log(a)`` at -1 is ``iπ``). Returns ``out``, as float64 when ``real``.
+    """
+    bad = ~np.isfinite(out)
+    kind = "the non-finite value"
+    if not bad.any() and real and np.iscomplexobj(out):
+        bad = np.abs(out.imag) > IMAG_ATOL
+        kind = "the complex value"
+    if bad.any():
+        row, i = (int(k) for k in np.argwhere(bad)[0])
+        expr = exprs[i]
+        used = sorted(expr.parameters, key=columns.__getitem__) if isinstance(
+            expr, ParameterExpression) else []
+        at = ", ".join(f"{p.name}={values[row, columns[p]].item()!r}" for p in used) or "no parameters"
+        expected = "a finite real value" if real else "a finite value"
+        raise ParameterError(f"{what(i)} '{expr}' gives {kind} {out[row, i]} at "
+                             f"row {row} of the values being bound ({at}); expected {expected} "
+                             f"({int(bad.sum())} of {bad.size} values are not)")
+    if real and np.iscomplexobj(out):
+        out = np.ascontiguousarray(out.real)
+    return out
+
+
+def _diff(t, p, memo: dict):
+    """d t / d p as a term, by the chain rule (memo keyed by id: shared subtrees once)."""
+    if not isinstance(t, ParameterExpression) or t._op == "const" or p not in t.parameters:
+        return 0.0
+    key = id(t)
+    if key in memo:
+        return memo[key]
+    op, args = t._op, t._args
+    if op == "param":
+        d = 1.0
+    elif op == "add":
+        d = _add(_diff(args[0], p, memo), _diff(args[1], p, memo))
+    elif op == "sub":
+        d = _sub(_diff(args[0], p, memo), _diff(args[1], p, memo))
+    elif op == "neg":
+        d = _neg(_diff(args[0], p, memo))
+    elif op == "mul":
+        a, b = args
+        d = _add(_mul(_diff(a, p, memo), b), _mul(a, _diff(b, p, memo)))
+    elif op == "div":
+        a, b = args
+        da, db = _diff(a, p, memo), _diff(b, p, memo)
+        d = _sub(_div(da, b), _div(_mul(a, db), _pow(b, 2)))
+    elif op == "pow":
+        d = _diff_pow(args[0], args[1], _diff(args[0], p, memo), _diff(args[1], p, memo))
+    elif op == "conj":  # p is real, so d conj(f) = conj(df)
+        d = _func("conj", _diff(args[0], p, memo))
+    else:
+        d = _mul(_outer_derivative(op, args[0]), _diff(args[0], p, memo))
+    memo[key] = d
+    return d
+
+
+def _diff_pow(a, b, da, db):
+    """d (a**b) = b a**(b-1) da + a**b log(a) db; each half folds away when its factor is 0."""
+    by_base = _mul(_mul(b, _pow(a, _sub(b, 1))), da)
+    if not isinstance(db, ParameterExpression) and db == 0:
+        return by_base
+    log_a = _fold("log", (a,)) if not isinstance(a, ParameterExpression) else _func("log", a)
+    return _add(by_base, _mul(_mul(_pow(a, b), log_a), db))
+
+
+def _outer_derivative(op: str, x):
+    """f'(x) for the one-argument functions (x a non-constant term)."""
+    if op == "sin":
+        return _func("cos", x)
+    if op == "cos":
+        return _neg(_func("sin", x))
+    if op == "tan":
+        return _div(1, _pow(_func("cos", x), 2))
+    if op in ("arcsin", "arccos"):
+        d = _div(1, _pow(_sub(1, _pow(x, 2)), 0.5))
+        return d if op == "arcsin" else _neg(d)
+    if op == "arctan":
+        return _div(1, _add(1, _pow(x, 2)))
+    if op == "exp":
+        return _func("exp", x)
+    if op == "log":
+        return _div(1, x)
+    if op == "abs":
+        return _func("sign", x)
+    if op == "sign":  # piecewise constant; Qiskit raises, we give the a.e. derivative
+        return 0.0
+    raise AssertionError(f"no derivative rule for {op}")  # every unary op is covered above

@@ -18,9 +18,7 @@ import uuid as _uuid
 
 import numpy as np
 
-from qnn_core.circuit.expression import (
-    _VFUNC, ParameterExpression, _add, _div, _fold, _func, _mul, _neg, _pow, _sub, _to_term,
-)
+from qnn_core.circuit.expression import _VFUNC, ParameterExpression, _diff, _to_term, check_values
 from qnn_core.exceptions import InputTypeError, ParameterError
 
 __all__ = [
@@ -192,112 +190,6 @@ def parameter_sort_key(param: Parameter) -> tuple[str, int]:
     return (param.name, -1)
 
 
-# --- batched evaluation and derivatives (used by ParameterExpression and the compiler) -----------
-def _evaluate(t, leaves: dict, memo: dict):
-    """Value of term ``t`` with parameter arrays from ``leaves`` (NumPy broadcasting)."""
-    if not isinstance(t, ParameterExpression):
-        return t
-    key = id(t)
-    if key not in memo:
-        if t._op == "param":
-            memo[key] = leaves[t]
-        elif t._op == "const":
-            memo[key] = t._args[0]
-        else:
-            memo[key] = _VFUNC[t._op](*(_evaluate(a, leaves, memo) for a in t._args))
-    return memo[key]
-
-
-def _evaluate_checked(expr: ParameterExpression, values: dict) -> np.ndarray:
-    """Implementation of :meth:`ParameterExpression.evaluate` (validates, then evaluates)."""
-    leaves = {}
-    for p in expr.parameters:
-        if p not in values:
-            raise ParameterError(f"no value for parameter {p.name} of expression '{expr}'; "
-                                 f"given values for {sorted(map(str, values))}")
-        arr = np.asarray(values[p])
-        if not np.issubdtype(arr.dtype, np.number):
-            raise InputTypeError(f"values for {p.name} have dtype {arr.dtype}; expected numbers")
-        if not np.all(np.isfinite(arr)):
-            raise ParameterError(f"values for {p.name} contain non-finite entries: "
-                                 f"{arr[~np.isfinite(arr)][:5]}")
-        leaves[p] = arr if np.iscomplexobj(arr) else arr.astype(np.float64, copy=False)
-    with np.errstate(all="ignore"):
-        out = np.asarray(_evaluate(expr, leaves, {}))
-    if not np.iscomplexobj(out):
-        out = out.astype(np.float64, copy=False)
-    if not np.all(np.isfinite(out)):
-        raise ParameterError(f"expression '{expr}' evaluates to non-finite values "
-                             f"{out[~np.isfinite(out)][:5]}")
-    return out
-
-
-def _diff(t, p: Parameter, memo: dict):
-    """d t / d p as a term, by the chain rule (memo keyed by id: shared subtrees once)."""
-    if not isinstance(t, ParameterExpression) or t._op == "const" or p not in t.parameters:
-        return 0.0
-    key = id(t)
-    if key in memo:
-        return memo[key]
-    op, args = t._op, t._args
-    if op == "param":
-        d = 1.0
-    elif op == "add":
-        d = _add(_diff(args[0], p, memo), _diff(args[1], p, memo))
-    elif op == "sub":
-        d = _sub(_diff(args[0], p, memo), _diff(args[1], p, memo))
-    elif op == "neg":
-        d = _neg(_diff(args[0], p, memo))
-    elif op == "mul":
-        a, b = args
-        d = _add(_mul(_diff(a, p, memo), b), _mul(a, _diff(b, p, memo)))
-    elif op == "div":
-        a, b = args
-        da, db = _diff(a, p, memo), _diff(b, p, memo)
-        d = _sub(_div(da, b), _div(_mul(a, db), _pow(b, 2)))
-    elif op == "pow":
-        d = _diff_pow(args[0], args[1], _diff(args[0], p, memo), _diff(args[1], p, memo))
-    elif op == "conj":  # p is real, so d conj(f) = conj(df)
-        d = _func("conj", _diff(args[0], p, memo))
-    else:
-        d = _mul(_outer_derivative(op, args[0]), _diff(args[0], p, memo))
-    memo[key] = d
-    return d
-
-
-def _diff_pow(a, b, da, db):
-    """d (a**b) = b a**(b-1) da + a**b log(a) db; each half folds away when its factor is 0."""
-    by_base = _mul(_mul(b, _pow(a, _sub(b, 1))), da)
-    if not isinstance(db, ParameterExpression) and db == 0:
-        return by_base
-    log_a = _fold("log", (a,)) if not isinstance(a, ParameterExpression) else _func("log", a)
-    return _add(by_base, _mul(_mul(_pow(a, b), log_a), db))
-
-
-def _outer_derivative(op: str, x):
-    """f'(x) for the one-argument functions (x a non-constant term)."""
-    if op == "sin":
-        return _func("cos", x)
-    if op == "cos":
-        return _neg(_func("sin", x))
-    if op == "tan":
-        return _div(1, _pow(_func("cos", x), 2))
-    if op in ("arcsin", "arccos"):
-        d = _div(1, _pow(_sub(1, _pow(x, 2)), 0.5))
-        return d if op == "arcsin" else _neg(d)
-    if op == "arctan":
-        return _div(1, _add(1, _pow(x, 2)))
-    if op == "exp":
-        return _func("exp", x)
-    if op == "log":
-        return _div(1, x)
-    if op == "abs":
-        return _func("sign", x)
-    if op == "sign":  # piecewise constant; Qiskit raises, we give the a.e. derivative
-        return 0.0
-    raise AssertionError(f"no derivative rule for {op}")  # every unary op is covered above
-
-
 def _column_map(parameters) -> dict:
     columns = {}
     for j, p in enumerate(parameters):
@@ -345,7 +237,7 @@ class _Tape:
         return self.slot[key]
 
 
-def _compile_terms(terms: list, columns: dict, origin):
+def _compile_terms(terms: list, columns: dict, origin, checked: bool = False):
     """Callable ``values[batch, P] -> out[batch, len(terms)]`` (see compile_expressions)."""
     num_params = len(columns)
     gather_pos, gather_col, const_pos, const_val, out_pos, out_reg = [], [], [], [], [], []
@@ -377,8 +269,9 @@ def _compile_terms(terms: list, columns: dict, origin):
         if not np.iscomplexobj(values):
             values = values.astype(np.float64, copy=False)
         regs: list = []
-        for step in steps:
-            regs.append(step(regs, values))
+        with np.errstate(all="ignore" if checked else None):
+            for step in steps:
+                regs.append(step(regs, values))
         results = [regs[k] for k in out_reg]
         complex_out = (np.iscomplexobj(values) or np.iscomplexobj(const_val)
                        or any(np.iscomplexobj(r) for r in results))
@@ -387,12 +280,14 @@ def _compile_terms(terms: list, columns: dict, origin):
         out[:, const_pos] = const_val
         for pos, r in zip(out_pos, results):
             out[:, pos] = r
+        if checked:
+            out = check_values(out, terms, values, columns, real=True, what=origin)
         return out
 
     return evaluate
 
 
-def compile_expressions(exprs, parameters):
+def compile_expressions(exprs, parameters, *, checked: bool = False):
     """Compile expressions into one batched evaluator over a matrix of parameter values.
 
     ``exprs``: sequence of ParameterExpression (or numbers); ``parameters``: sequence of
@@ -400,25 +295,31 @@ def compile_expressions(exprs, parameters):
     ``values[batch, len(parameters)]`` and ``out[batch, len(exprs)]`` float64 (complex128 if a
     value is complex), ``out[b, i] = exprs[i]`` at ``values[b]``. Bare parameters are one
     fancy-index gather, constants broadcast, the rest run as one straight-line program with
-    shared subexpressions computed once. ``f`` checks the shape only: the caller validates
-    finiteness; NumPy warns on NaN/inf results. Raises ParameterError here if an expression
-    uses a parameter not in ``parameters``.
+    shared subexpressions computed once. Raises ParameterError here if an expression uses a
+    parameter not in ``parameters``.
+
+    Unchecked (the default), ``f`` checks the shape only and NumPy warns on NaN/inf results.
+    With ``checked=True`` (gate angles), ``f`` returns float64 and raises ParameterError naming
+    the row, the expression and its parameter values when a result is NaN, infinite or complex
+    (see :func:`~qnn_core.circuit.expression.check_values`).
     """
     columns = _column_map(parameters)
     terms = [_term_of(e, i) for i, e in enumerate(exprs)]
-    return _compile_terms(terms, columns, lambda i: f"exprs[{i}]")
+    return _compile_terms(terms, columns, lambda i: f"exprs[{i}]", checked)
 
 
-def compile_gradients(exprs, parameters):
+def compile_gradients(exprs, parameters, *, checked: bool = False):
     """Compile the derivatives ``d exprs[i] / d parameters[j]`` into one batched evaluator.
 
     Returns ``g(values) -> grad`` with ``values[batch, P]`` and ``grad[batch, len(exprs), P]``
     (float64, or complex128 if a derivative is complex); entries for parameters an expression
     does not use are 0. Derivatives are symbolic (:meth:`ParameterExpression.gradient`).
+    ``checked=True`` refuses non-finite and complex derivatives as :func:`compile_expressions`
+    does (``sqrt(a)`` at 0 has an infinite derivative) and returns float64.
     """
     columns = _column_map(parameters)
     num_exprs, num_params = len(exprs), len(columns)
-    rows, cols, dterms = [], [], []
+    rows, cols, names, dterms = [], [], [], []
     for i, e in enumerate(exprs):
         t = _term_of(e, i)
         if not isinstance(t, ParameterExpression):
@@ -429,9 +330,12 @@ def compile_gradients(exprs, parameters):
                                  f"among the {num_params} given parameters")
         for p in sorted(t.parameters, key=columns.__getitem__):
             rows.append(i)
+            names.append(p.name)
             cols.append(columns[p])
             dterms.append(_diff(t, p, {}))
-    flat = _compile_terms(dterms, columns, lambda k: f"d exprs[{rows[k]}]")
+    flat = _compile_terms(dterms, columns,
+                          lambda k: f"d exprs[{rows[k]}] / d {names[k]}",
+                          checked)
     # One flat scatter per call: a (slice, rows, cols) fancy index is far slower in NumPy.
     flat_index = np.array(rows, np.int64) * num_params + np.array(cols, np.int64)
 

@@ -13,6 +13,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from qnn_core import checks
 from qnn_core.circuit.gates import GATES, gate_spec
 from qnn_core.circuit.parameter import Parameter, ParameterExpression, parameter_sort_key
 from qnn_core.exceptions import (
@@ -66,7 +67,8 @@ def _check_real(value, gate: str):
     """A gate parameter must be a real number or a ParameterExpression."""
     if isinstance(value, ParameterExpression):
         return value
-    if isinstance(value, numbers.Real) or (isinstance(value, np.ndarray) and value.ndim == 0):
+    if isinstance(value, numbers.Real) or (isinstance(value, np.ndarray) and value.ndim == 0
+                                           and value.dtype.kind in "biuf"):
         v = float(value)
         if not np.isfinite(v):
             raise ParameterError(f"{gate} parameter is {v}; expected a finite real number")
@@ -327,20 +329,38 @@ class QuantumCircuit:
 
     def add_register(self, name: str, size: int) -> ClassicalRegister:
         """Add a classical register of ``size`` new clbits named ``name``."""
+        checks.name(name, "register name", error=CircuitError)
+        size = checks.integer(size, "register size", minimum=0, error=CircuitError, allow_bool=True)
         if any(r.name == name for r in self.cregs):
             raise CircuitError(f"a classical register named {name!r} already exists")
-        reg = ClassicalRegister(name, int(size), self._num_clbits)
+        reg = ClassicalRegister(name, size, self._num_clbits)
         self.cregs.append(reg)
-        self._num_clbits += int(size)
+        self._num_clbits += size
         self._changed()
         return reg
 
     def measure_all(self, inplace: bool = True, add_bits: bool = True):
-        """Barrier, then measure every qubit into a new register ``meas`` (as Qiskit)."""
+        """Barrier, then measure every qubit into a new register ``meas`` (as Qiskit).
+
+        If ``meas`` exists (a second call), the register is ``meas0``, ``meas1``, ... (the
+        first free name; Qiskit numbers it from a process-wide counter). With
+        ``add_bits=False`` qubit ``i`` is measured into the existing clbit ``i``.
+        """
+        checks.boolean(inplace, "inplace")
+        checks.boolean(add_bits, "add_bits")
+        if not add_bits and self.num_clbits < self.num_qubits:
+            raise CircuitError(f"measure_all(add_bits=False) needs a clbit per qubit; the circuit "
+                               f"has {self.num_clbits} clbits for {self.num_qubits} qubits")
         qc = self if inplace else self.copy()
-        reg = qc.add_register("meas", qc.num_qubits)
+        if add_bits:
+            taken = {r.name for r in qc.cregs}
+            name = "meas" if "meas" not in taken else next(
+                f"meas{k}" for k in range(len(taken) + 1) if f"meas{k}" not in taken)
+            clbits = list(qc.add_register(name, qc.num_qubits).clbits)
+        else:
+            clbits = list(range(qc.num_qubits))
         qc.barrier()
-        qc.measure(list(range(qc.num_qubits)), list(reg.clbits))
+        qc.measure(list(range(qc.num_qubits)), clbits)
         return None if inplace else qc
 
     def remove_final_measurements(self, inplace: bool = True):
@@ -394,8 +414,13 @@ class QuantumCircuit:
                                          f"{type(key).__name__}; expected a Parameter or a name")
                 mapping[key] = value
         else:
-            values = list(np.asarray(parameters, dtype=object).ravel()) if not isinstance(
-                parameters, (list, tuple)) else list(parameters)
+            if isinstance(parameters, (str, bytes)) or not isinstance(parameters, Iterable):
+                raise InputTypeError(f"assign_parameters got {checks.describe(parameters)}; "
+                                     "expected a sequence of values or a mapping")
+            if isinstance(parameters, np.ndarray) and parameters.ndim != 1:
+                raise ParameterError(f"assign_parameters got an array of shape {parameters.shape}; "
+                                     f"expected one value per parameter, shape ({len(params)},)")
+            values = list(parameters)
             if len(values) != len(params):
                 raise ParameterError(f"got {len(values)} parameter values; the circuit has "
                                      f"{len(params)} parameters {[p.name for p in params]}")

@@ -241,7 +241,7 @@ def _angle_function(exprs: list, parameters: tuple) -> Callable[[np.ndarray], np
     expr_cols = [i for i, e in enumerate(exprs) if isinstance(e, ParameterExpression)]
     const_cols = [i for i, e in enumerate(exprs) if not isinstance(e, ParameterExpression)]
     consts = np.array([float(exprs[i]) for i in const_cols], dtype=float)
-    evaluate = compile_expressions([exprs[i] for i in expr_cols], list(parameters))
+    evaluate = compile_expressions([exprs[i] for i in expr_cols], list(parameters), checked=True)
 
     def angles(values: np.ndarray) -> np.ndarray:
         out = np.empty((values.shape[0], len(exprs)), dtype=float)

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from qnn_core import checks
 from qnn_core.exceptions import CircuitError, InputTypeError, QubitError
 
 __all__ = ["STRATEGIES", "get_entangler_map", "resolve_connections"]
@@ -59,6 +60,14 @@ def get_entangler_map(
     matters only for ``"sca"``. Raises :class:`CircuitError` for an unknown strategy, a block
     larger than the circuit, or ``"pairwise"`` with a block of more than 2 qubits.
     """
+    num_qubits = checks.integer(num_qubits, "num_qubits", minimum=0, error=CircuitError,
+                                allow_bool=True)
+    block_size = checks.integer(block_size, "block_size", minimum=0, error=CircuitError,
+                                allow_bool=True)
+    offset = checks.integer(offset, "offset", minimum=0, error=CircuitError, allow_bool=True)
+    if not isinstance(entanglement, str):
+        raise InputTypeError(f"entanglement is {checks.describe(entanglement)}; expected one of "
+                             f"the strategy names {STRATEGIES}")
     if num_qubits == 0 or block_size == 0:
         return []
     if block_size > num_qubits:
@@ -96,12 +105,15 @@ def _check_connections(
 ) -> list[Connection]:
     out = []
     for conn in connections:
-        try:
-            conn = tuple(int(q) for q in conn)
-        except TypeError as exc:
+        if isinstance(conn, (str, bytes)) or not isinstance(conn, (Sequence, np.ndarray)):
             raise InputTypeError(
-                f"an entanglement connection must be a sequence of qubit indices; given {conn!r}"
-            ) from exc
+                f"an entanglement connection must be a sequence of qubit indices; given "
+                f"{checks.describe(conn)}"
+            )
+        # a float index is an error, not truncated (Qiskit: "'float' object cannot be
+        # interpreted as an integer")
+        conn = tuple(checks.integer(q, f"qubit {i} of entanglement connection {tuple(conn)!r}",
+                                    error=QubitError, allow_bool=True) for i, q in enumerate(conn))
         if len(conn) != block_size:
             raise CircuitError(
                 f"entanglement connection {conn} has {len(conn)} qubits; "
@@ -132,11 +144,15 @@ def resolve_connections(
     if isinstance(entanglement, str):
         return get_entangler_map(num_qubits, block_size, entanglement, offset)
     if isinstance(entanglement, Mapping):
-        return _check_connections(entanglement.get(block_size, []), num_qubits, block_size)
+        conns = entanglement.get(block_size, [])
+        if isinstance(conns, (str, bytes)) or not isinstance(conns, (Sequence, np.ndarray)):
+            raise InputTypeError(f"entanglement[{block_size}] is {checks.describe(conns)}; "
+                                 "expected a list of qubit tuples")
+        return _check_connections(conns, num_qubits, block_size)
     if isinstance(entanglement, (list, tuple, np.ndarray)):
         return _check_connections(entanglement, num_qubits, block_size)
     raise InputTypeError(
         "entanglement must be a strategy name, a list of qubit tuples, a dict or a callable; "
-        f"given {type(entanglement).__name__}"
+        f"given {checks.describe(entanglement)}"
     )
 

@@ -19,12 +19,13 @@ read right to left: its last character acts on ``q_0``, its first on ``q_{k-1}``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
 from qnn_core.circuit.parameter import ParameterExpression, ParameterVector
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
+from qnn_core import checks
 from qnn_core.exceptions import CircuitError, InputTypeError, PauliError
 from qnn_core.library.entanglement import resolve_connections
 
@@ -69,10 +70,12 @@ def _normalize_paulis(feature_dimension: int, paulis) -> list[str]:
         return ["z"] if feature_dimension == 1 else ["z", "zz"]
     if isinstance(paulis, str):
         raise InputTypeError(f"paulis must be a list of strings; given the string {paulis!r}")
+    if not isinstance(paulis, Iterable):
+        raise InputTypeError(f"paulis is {checks.describe(paulis)}; expected a list of strings")
     out = []
     for label in paulis:
         if not isinstance(label, str):
-            raise InputTypeError(f"each Pauli must be a string; given {label!r}")
+            raise InputTypeError(f"each Pauli must be a string; given {checks.describe(label)}")
         low = label.lower()
         if not low or any(c not in "ixyz" for c in low):
             raise PauliError(f"Pauli {label!r} must be a non-empty string of I, X, Y, Z")
@@ -128,8 +131,17 @@ def pauli_feature_map(
     ``x[0] .. x[n-1]``. A Pauli evolution that Qiskit would describe as a block is emitted as the
     basic gates it is made of (as Qiskit itself does here), see the module docstring.
     """
-    if reps < 0:
-        raise CircuitError(f"reps is {reps}; expected a non-negative integer")
+    feature_dimension = checks.integer(feature_dimension, "feature_dimension", minimum=0,
+                                       error=CircuitError, allow_bool=True)
+    reps = checks.integer(reps, "reps", minimum=0, error=CircuitError, allow_bool=True)
+    # Qiskit takes alpha=True as 1.0; a complex, str or None alpha is a TypeError there too.
+    alpha = checks.real_number(alpha, "alpha", error=CircuitError, allow_bool=True)
+    if data_map_func is not None and not callable(data_map_func):
+        raise InputTypeError(f"data_map_func is {checks.describe(data_map_func)}; expected a "
+                             "callable list of parameters -> angle, or None")
+    checks.name(parameter_prefix, "parameter_prefix", error=CircuitError)
+    checks.name(name, "name", allow_empty=True, error=CircuitError)
+    checks.boolean(insert_barriers, "insert_barriers")
     labels = _normalize_paulis(feature_dimension, paulis)
     _check_entanglement(entanglement)
     x = ParameterVector(parameter_prefix, feature_dimension)

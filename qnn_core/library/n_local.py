@@ -17,7 +17,8 @@ the order layer by layer, block by block, group/connection by connection.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import numbers
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +26,7 @@ import numpy as np
 from qnn_core.circuit.gates import GATES
 from qnn_core.circuit.parameter import Parameter, ParameterVector, parameter_sort_key
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
+from qnn_core import checks
 from qnn_core.exceptions import CircuitError, GateError, InputTypeError
 from qnn_core.library.entanglement import resolve_connections
 
@@ -61,7 +63,7 @@ def _normalize_blocks(blocks, overwrite: bool) -> list[_Block]:
                               placeholders=placeholders))
         else:
             raise InputTypeError(
-                f"a block must be a gate name or a QuantumCircuit; given {type(block).__name__}"
+                f"a block must be a gate name or a QuantumCircuit; given {checks.describe(block)}"
             )
     return out
 
@@ -72,14 +74,23 @@ def _normalize_entanglement(entanglement, num_blocks: int):
         return [entanglement] * num_blocks
     if callable(entanglement):
         return lambda layer: _normalize_entanglement(entanglement(layer), num_blocks)
+    if not isinstance(entanglement, Iterable) or isinstance(entanglement, (bytes, Mapping)):
+        raise InputTypeError(
+            f"entanglement is {checks.describe(entanglement)}; expected a strategy name "
+            "(e.g. 'full'), a list of qubit tuples, a list of those (one per entanglement block) "
+            "or a callable layer -> one of these"
+        )
     entanglement = list(entanglement)
     if len(entanglement) == 0:
         return [[]]
     try:
         first = entanglement[0][0]
     except (TypeError, IndexError) as exc:
-        raise InputTypeError(f"invalid entanglement {entanglement!r}") from exc
-    if isinstance(first, (int, np.integer)):
+        raise InputTypeError(
+            f"entanglement is {checks.describe(entanglement)}; expected a list of qubit tuples "
+            "such as [(0, 1), (1, 2)], or one such list per entanglement block"
+        ) from exc
+    if isinstance(first, numbers.Number):
         entanglement = [entanglement]  # a single list of connections for a single block
     if len(entanglement) != num_blocks:
         raise CircuitError(
@@ -140,8 +151,10 @@ def n_local(
 
     Returns a new circuit with parameters ``{parameter_prefix}[i]``.
     """
-    if reps < 0:
-        raise CircuitError(f"reps is {reps}; expected a non-negative integer")
+    num_qubits, reps = _check_common(num_qubits, reps, parameter_prefix, name, insert_barriers=insert_barriers,
+                                     skip_final_rotation_layer=skip_final_rotation_layer,
+                                     skip_unentangled_qubits=skip_unentangled_qubits,
+                                     overwrite_block_parameters=overwrite_block_parameters)
     rot = _normalize_blocks(rotation_blocks, overwrite_block_parameters)
     ent = _normalize_blocks(entanglement_blocks, overwrite_block_parameters)
     conns = _layer_connections(num_qubits, reps, _normalize_entanglement(entanglement, len(ent)), ent)
@@ -185,6 +198,20 @@ def n_local(
     return qc
 
 
+def _check_common(num_qubits, reps, parameter_prefix, name, **flags) -> tuple[int, int]:
+    """Checked ``(num_qubits, reps)``; the prefix is a non-empty str, the name a str or None,
+    each flag a bool. Bools count as ints for ``num_qubits``/``reps``, as in Qiskit."""
+    num_qubits = checks.integer(num_qubits, "num_qubits", minimum=0, error=CircuitError,
+                                allow_bool=True)
+    reps = checks.integer(reps, "reps", minimum=0, error=CircuitError, allow_bool=True)
+    checks.name(parameter_prefix, "parameter_prefix", error=CircuitError)
+    if name is not None:
+        checks.name(name, "name", allow_empty=True, error=CircuitError)
+    for flag, value in flags.items():
+        checks.boolean(value, flag)
+    return num_qubits, reps
+
+
 def real_amplitudes(
     num_qubits: int,
     entanglement: str | Sequence | Callable = "reverse_linear",
@@ -199,6 +226,8 @@ def real_amplitudes(
 
     ``reps * num_qubits + num_qubits`` parameters by default; one qubit has no entanglement.
     """
+    num_qubits = checks.integer(num_qubits, "num_qubits", minimum=0, error=CircuitError,
+                                allow_bool=True)
     return n_local(
         num_qubits, ["ry"], ["cx"] if num_qubits > 1 else [], entanglement, reps,
         insert_barriers, parameter_prefix, True, skip_final_rotation_layer,
@@ -219,6 +248,11 @@ def efficient_su2(
 ) -> QuantumCircuit:
     """Hardware-efficient SU(2) circuit (Qiskit's ``efficient_su2``): ``su2_gates`` layers
     (default RY then RZ) and CX entanglement."""
+    num_qubits = checks.integer(num_qubits, "num_qubits", minimum=0, error=CircuitError,
+                                allow_bool=True)
+    if su2_gates is not None and not isinstance(su2_gates, (str, QuantumCircuit, Iterable)):
+        raise InputTypeError(f"su2_gates is {checks.describe(su2_gates)}; expected a gate name, "
+                             "a QuantumCircuit, a sequence of those, or None")
     return n_local(
         num_qubits, ["ry", "rz"] if su2_gates is None else su2_gates,
         ["cx"] if num_qubits > 1 else [], entanglement, reps, insert_barriers,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
+from qnn_core import checks
 from qnn_core.exceptions import CircuitError, InputTypeError
 from qnn_core.library.feature_maps import z_feature_map, zz_feature_map
 from qnn_core.library.n_local import real_amplitudes
@@ -36,9 +37,7 @@ def qnn_circuit(
                 )
             given[label] = circuit.num_qubits
     if num_qubits is not None:
-        if isinstance(num_qubits, bool) or not isinstance(num_qubits, int) or num_qubits < 1:
-            raise CircuitError(f"num_qubits is {num_qubits!r}; expected a positive integer")
-        given["num_qubits"] = num_qubits
+        given["num_qubits"] = checks.integer(num_qubits, "num_qubits", minimum=1, error=CircuitError)
     if not given:
         raise CircuitError(
             "unable to determine the number of qubits: give num_qubits, feature_map or ansatz"

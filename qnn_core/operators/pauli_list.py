@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qnn_core.checks import describe
 from qnn_core.exceptions import PauliError
 
 __all__ = ["PauliList", "parse_label", "labels_from_xz"]
@@ -77,8 +78,8 @@ class PauliList:
     z: np.ndarray
 
     def __post_init__(self) -> None:
-        x = np.array(self.x, dtype=bool, ndmin=2)
-        z = np.array(self.z, dtype=bool, ndmin=2)
+        x = np.array(_bits(self.x, "x"), dtype=bool, ndmin=2)
+        z = np.array(_bits(self.z, "z"), dtype=bool, ndmin=2)
         if x.ndim != 2 or x.shape != z.shape:
             raise PauliError(
                 f"x and z must have the same 2-D shape (num_terms, num_qubits); got {x.shape} and {z.shape}"
@@ -139,6 +140,18 @@ class PauliList:
 
     def __repr__(self) -> str:
         return f"PauliList({self.to_labels()})"
+
+
+def _bits(value, what: str) -> np.ndarray:
+    """``value`` as an array of bools or of the integers 0 and 1 (not floats, strs or None)."""
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError):
+        array = np.asarray(None)  # ragged: refused below
+    if array.dtype.kind not in "biu" or (array.dtype.kind != "b" and np.any((array != 0) & (array != 1))):
+        raise PauliError(f"PauliList {what} is {describe(value)}; expected an array of bools "
+                         "(or of 0 and 1) of shape (num_terms, num_qubits)")
+    return array
 
 
 def _check_lengths(labels, lengths) -> int:

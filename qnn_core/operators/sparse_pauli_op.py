@@ -16,11 +16,13 @@ Products use the same identity: ``Z**z1 X**x2 = (-1)**popcount(z1 & x2) X**x2 Z*
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from numbers import Number
 
 import numpy as np
 import scipy.sparse
 
+from qnn_core import checks
 from qnn_core.exceptions import InputTypeError, ObservableError, PauliError
 from qnn_core.operators.pauli_list import PauliList, _check_lengths, parse_label
 
@@ -51,12 +53,14 @@ class SparsePauliOp:
         elif isinstance(data, PauliList):
             paulis, base = data, np.ones(data.size, dtype=complex)
         else:
-            labels = [data] if isinstance(data, str) else list(data)
+            labels = _label_list(data)
             if not labels:
                 raise PauliError("expected at least one Pauli label; got an empty sequence")
             paulis, base = _parse_labels(labels)
         if coeffs is not None:
-            coeffs = np.array(coeffs, dtype=complex, ndmin=1)
+            # Qiskit takes a bool coefficient as 0/1; a str, None or NaN is refused here.
+            coeffs = checks.complex_array(coeffs, "coeffs", error=PauliError, allow_bool=True)
+            coeffs = coeffs.reshape(1) if coeffs.ndim == 0 else coeffs
             if coeffs.shape != (paulis.size,):
                 raise PauliError(
                     f"coeffs has shape {coeffs.shape}; expected ({paulis.size},), one per Pauli term"
@@ -84,7 +88,9 @@ class SparsePauliOp:
     @classmethod
     def from_list(cls, obj, num_qubits: int | None = None) -> SparsePauliOp:
         """From ``[(label, coeff), ...]``; an empty list needs ``num_qubits`` (gives ``0 * I``)."""
-        obj = list(obj)
+        obj = _term_list(obj, "from_list", 2, "(label, coeff)")
+        if num_qubits is not None:
+            num_qubits = checks.integer(num_qubits, "num_qubits", minimum=0, error=PauliError)
         if not obj:
             if num_qubits is None:
                 raise PauliError("from_list got an empty list; pass num_qubits to build the zero operator")
@@ -95,39 +101,40 @@ class SparsePauliOp:
             raise PauliError(
                 f"Pauli label {labels[0]!r} acts on {paulis.num_qubits} qubits; expected num_qubits={num_qubits}"
             )
-        coeffs = np.array([coeff for _, coeff in obj], dtype=complex) * phases
-        return cls._from_arrays(paulis.x, paulis.z, coeffs)
+        coeffs = np.array([checks.complex_number(coeff, f"coefficient of term {t} ({label!r})",
+                                                 error=PauliError, allow_bool=True)
+                           for t, (label, coeff) in enumerate(obj)], dtype=complex)
+        return cls._from_arrays(paulis.x, paulis.z, coeffs * phases)
 
     @classmethod
     def from_sparse_list(cls, obj, num_qubits: int) -> SparsePauliOp:
         """From ``[(label, qubits, coeff), ...]``: ``label[i]`` acts on qubit ``qubits[i]``.
 
-        Qubits must be distinct, in ``range(num_qubits)``, and as many as the label's letters.
+        Qubits are integers (a float is an error, not truncated), distinct, in
+        ``range(num_qubits)``, and as many as the label's letters.
         """
-        obj = list(obj)
+        obj = _term_list(obj, "from_sparse_list", 3, "(label, qubits, coeff)")
+        num_qubits = checks.integer(num_qubits, "num_qubits", minimum=0, error=PauliError)
         if not obj:
             return _zero(num_qubits)
+        checks.check_bytes(2 * len(obj) * num_qubits, f"{len(obj)} Pauli terms on {num_qubits} qubits")
         x = np.zeros((len(obj), num_qubits), dtype=bool)
         z = np.zeros((len(obj), num_qubits), dtype=bool)
         coeffs = np.empty(len(obj), dtype=complex)
         for t, (label, qubits, coeff) in enumerate(obj):
             tx, tz, phase = parse_label(label)
-            qubits = [int(q) for q in qubits]
+            qubits = _sparse_qubits(qubits, t, label, num_qubits)
             if len(qubits) != tx.size:
                 raise PauliError(
                     f"sparse Pauli term {t}: label {label!r} has {tx.size} letters but {len(qubits)} qubits {qubits}"
                 )
             if len(set(qubits)) != len(qubits):
                 raise PauliError(f"sparse Pauli term {t}: qubits {qubits} are repeated")
-            bad = [q for q in qubits if not 0 <= q < num_qubits]
-            if bad:
-                raise PauliError(
-                    f"sparse Pauli term {t} ({label!r}): qubits {bad} out of range; expected 0..{num_qubits - 1}"
-                )
             # the label's letters are right to left: letter i (from the left) belongs to qubits[i]
             x[t, qubits] = tx[::-1]
             z[t, qubits] = tz[::-1]
-            coeffs[t] = complex(coeff) * phase
+            coeffs[t] = checks.complex_number(coeff, f"coefficient of sparse Pauli term {t} ({label!r})",
+                                              error=PauliError, allow_bool=True) * phase
         return cls._from_arrays(x, z, coeffs)
 
     # ---- data ---------------------------------------------------------------------------
@@ -173,6 +180,7 @@ class SparsePauliOp:
 
     def equiv(self, other, atol: float = 1e-8) -> bool:
         """True if both are the same operator (any term order, duplicates summed)."""
+        atol = _tolerance(atol, "atol")
         other = as_sparse_pauli_op(other)
         if other.num_qubits != self.num_qubits:
             return False
@@ -180,6 +188,7 @@ class SparsePauliOp:
 
     def is_hermitian(self, atol: float = 1e-8) -> bool:
         """True if every coefficient of the simplified operator is real within ``atol``."""
+        atol = _tolerance(atol, "atol")
         return bool(np.all(np.abs(self.simplify(atol=atol).coeffs.imag) <= atol))
 
     # ---- linear combination -------------------------------------------------------------
@@ -229,16 +238,20 @@ class SparsePauliOp:
             )
         if not isinstance(other, Number):
             return NotImplemented
+        other = checks.complex_number(other, "scalar factor", error=PauliError, allow_bool=True)
         if other == 0:
             return _zero(self.num_qubits)  # as Qiskit: a single identity term with coefficient 0
-        return SparsePauliOp._from_arrays(self._paulis.x, self._paulis.z, self._coeffs * complex(other))
+        return SparsePauliOp._from_arrays(self._paulis.x, self._paulis.z, self._coeffs * other)
 
     __rmul__ = __mul__
 
     def __truediv__(self, other) -> SparsePauliOp:
         if not isinstance(other, Number):
             return NotImplemented
-        return SparsePauliOp._from_arrays(self._paulis.x, self._paulis.z, self._coeffs / complex(other))
+        other = checks.complex_number(other, "divisor", error=PauliError)
+        if other == 0:
+            raise PauliError(f"cannot divide {self._paulis[0]!r}... by zero; expected a non-zero divisor")
+        return SparsePauliOp._from_arrays(self._paulis.x, self._paulis.z, self._coeffs / other)
 
     # ---- products -----------------------------------------------------------------------
     def dot(self, other) -> SparsePauliOp:
@@ -278,6 +291,7 @@ class SparsePauliOp:
         If nothing is left, the result is the identity with coefficient 0, as in Qiskit.
         (``rtol`` is accepted for Qiskit's signature; against 0 it has no effect.)
         """
+        atol, rtol = _tolerance(atol, "atol"), _tolerance(rtol, "rtol")
         x, z = self._paulis.x, self._paulis.z
         if self.num_qubits == 0:  # every term is the empty Pauli
             first, inverse = np.array([0]), np.zeros(self.size, dtype=np.int64)
@@ -313,9 +327,16 @@ class SparsePauliOp:
 
         ``sparse=True`` gives a ``scipy.sparse.csr_matrix``. Built term by term from the masks
         (``M[k ^ x, k] += c (-1)**popcount(k & z)``) in O(num_terms * 2**n) time.
+        MemoryLimitError, before allocating, if the matrix (or, sparse, its
+        ``num_terms * 2**n`` entries with their indices) would not fit in available memory.
         """
+        n, dim = self.num_qubits, 1 << self.num_qubits
+        if sparse:  # data, row and column indices, and the concatenated copies made on the way
+            checks.check_bytes(2 * self.size * dim * 32,
+                               f"the sparse 2**{n} x 2**{n} matrix of {self.size} Pauli terms")
+        else:
+            checks.check_bytes(16 * dim * dim, f"the dense 2**{n} x 2**{n} complex128 matrix")
         x_masks, z_masks, coeffs = to_masks(self)
-        dim = 1 << self.num_qubits
         cols = np.arange(dim, dtype=np.int64)
         if sparse:
             rows = np.concatenate([cols ^ xm for xm in x_masks])
@@ -338,6 +359,57 @@ def _signs(indices: np.ndarray, z_mask) -> np.ndarray:
 
 def _y_sign(op: SparsePauliOp) -> np.ndarray:
     return 1.0 - 2.0 * (np.count_nonzero(op.paulis.x & op.paulis.z, axis=1) % 2)
+
+
+def _label_list(data) -> list:
+    """The labels of a ``SparsePauliOp(data)`` argument: a str or an iterable of them."""
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, (bytes, Number)) or data is None or not isinstance(data, Iterable):
+        raise InputTypeError(
+            f"SparsePauliOp data is {checks.describe(data)}; expected a Pauli label str, a "
+            "sequence of labels, a PauliList or a SparsePauliOp"
+        )
+    return list(data)
+
+
+def _term_list(obj, method: str, width: int, form: str) -> list:
+    """``obj`` as a list of ``width``-tuples; InputTypeError naming the first malformed term."""
+    if isinstance(obj, (str, bytes)) or not isinstance(obj, Iterable):
+        raise InputTypeError(f"{method} got {checks.describe(obj)}; expected a list of {form} tuples")
+    terms = list(obj)
+    for t, term in enumerate(terms):
+        if isinstance(term, (str, bytes)) or not isinstance(term, Sequence) or len(term) != width:
+            raise InputTypeError(f"{method} term {t} is {checks.describe(term)}; expected a {form} tuple")
+    return terms
+
+
+def _sparse_qubits(qubits, t: int, label, num_qubits: int) -> list[int]:
+    """Qubit indices of sparse term ``t``, each in ``range(num_qubits)``.
+
+    Qiskit indexes a NumPy array with them, so there -1 silently means the last qubit; that is
+    undocumented, and a negative index here is an error as any other out-of-range one.
+    """
+    if isinstance(qubits, (str, bytes)) or not isinstance(qubits, Iterable):
+        raise InputTypeError(f"sparse Pauli term {t} ({label!r}): qubits are "
+                             f"{checks.describe(qubits)}; expected a sequence of integers")
+    # Qiskit takes True as qubit 1 (a bool is an int there); so do we.
+    out = [checks.integer(q, f"sparse Pauli term {t} ({label!r}) qubit {i}", error=PauliError,
+                          allow_bool=True) for i, q in enumerate(qubits)]
+    bad = [q for q in out if not 0 <= q < num_qubits]
+    if bad:
+        raise PauliError(
+            f"sparse Pauli term {t} ({label!r}): qubits {bad} out of range; expected "
+            f"0..{num_qubits - 1} for num_qubits={num_qubits}"
+        )
+    return out
+
+
+def _tolerance(value, what: str) -> float:
+    value = checks.real_number(value, what, error=PauliError)
+    if value < 0:
+        raise PauliError(f"{what} is {value}; expected a non-negative tolerance")
+    return value
 
 
 def _zero(num_qubits: int) -> SparsePauliOp:
