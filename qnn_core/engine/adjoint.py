@@ -31,7 +31,7 @@ import numpy as np
 from qnn_core.circuit.gates import matrix_derivative
 from qnn_core.circuit.parameter import ParameterExpression, compile_gradients
 from qnn_core.engine.measure import apply_observable
-from qnn_core.engine.outcomes import OutcomeMap, marginal, outcome_map
+from qnn_core.engine.outcomes import OutcomeMap, marginal
 from qnn_core.engine.program import Program, source_from_angles
 from qnn_core.engine.simulate import (
     allocate_states, batch_slices, bind_and_run, check_memory, real_dtype,

@@ -151,12 +151,18 @@ def task_probabilities(sampler, task: SamplerTask, values: np.ndarray) -> np.nda
     """Outcome probabilities float64 ``(batch, 2**m)`` of ``task`` at validated ``values``.
 
     Exact for a sampler without default shots, else the sampled frequencies. A qnn_core
-    :class:`Sampler` runs its trusted core; any other object with Qiskit's ``run`` gets one pub
-    ``(circuit, values)`` and its registers' bits are counted. Both give the same numbers.
+    :class:`Sampler` runs its trusted core; any other object with Qiskit's ``run`` and shots gets
+    one pub ``(circuit, values)`` and its registers' bits are counted (an exact one is computed
+    on the engine). Both give the same numbers.
     """
     core = getattr(sampler, "_task_probabilities", None)
     if core is not None:
         return core(task, values)
+    if getattr(sampler, "default_shots", None) is None:
+        # An exact sampler of another kind: its registers hold distributions, not bits, and
+        # several registers' marginals do not give the joint outcome; the engine does.
+        exact = Sampler(default_shots=None, dtype=getattr(sampler, "dtype", np.complex128))
+        return exact._task_probabilities(task, values)
     result = sampler.run([(task.circuit, values)]).result()
     return sampled_outcome_probabilities(task, result[0].data, values.shape[0])
 

@@ -23,7 +23,7 @@ from qnn_core.circuit.parameter import (
 )
 from qnn_core.exceptions import InputTypeError, ParameterError
 
-qiskit_circuit = pytest.importorskip("qiskit.circuit")
+import qiskit.circuit as qiskit_circuit  # noqa: E402  (a missing test dependency fails collection)
 QParameter, QParameterVector, QCircuit = (
     qiskit_circuit.Parameter, qiskit_circuit.ParameterVector, qiskit_circuit.QuantumCircuit)
 

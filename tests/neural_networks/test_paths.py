@@ -141,3 +141,29 @@ def test_qnn_batches_larger_than_the_chunk_budget(monkeypatch, runs):
     runs.clear()
     chunked.backward(x, w)  # after a forward pass: its states are taken over, chunk by chunk
     assert runs == []
+
+
+class CountingSampler:
+    """A foreign sampler: only Qiskit's ``run`` and ``default_shots``."""
+
+    def __init__(self, default_shots):
+        self.inner = Sampler(default_shots=default_shots, seed=2)
+        self.default_shots, self.calls = default_shots, 0
+
+    def run(self, pubs, shots=None):
+        self.calls += 1
+        return self.inner.run(pubs, shots=shots)
+
+
+def test_a_foreign_sampler_runs_through_its_run():
+    qnn, x, w = _sampler_qnn()
+    exact = qnn.forward(x, w)
+    qnn.sampler = CountingSampler(None)  # exact: computed on the engine, as before
+    np.testing.assert_allclose(qnn.forward(x, w), exact, atol=1e-13, rtol=0)
+    qnn.sampler = CountingSampler(50)
+    sampled = qnn.forward(x, w)
+    assert qnn.sampler.calls == 1
+    expected = SamplerQNN(circuit=qnn.circuit, input_params=qnn.input_params,
+                          weight_params=qnn.weight_params,
+                          sampler=Sampler(default_shots=50, seed=2)).forward(x, w)
+    np.testing.assert_array_equal(sampled, expected)  # the same draws through run and the core
