@@ -44,7 +44,9 @@ from qnn_core.library import (
     z_feature_map,
     zz_feature_map,
 )
+from qnn_core.neural_networks import EstimatorQNN
 from qnn_core.operators import PauliList
+from qnn_core.primitives import Estimator, Sampler
 
 
 # --- snapshots: what "unchanged" means for each kind of object ------------------------------
@@ -87,6 +89,14 @@ COEFF_LIST = [1.0, 2.0]
 def _qc_rx():
     qc = QuantumCircuit(1)
     qc.rx(a, 0)
+    return qc
+
+
+def _angle_circuit(angle, measure=False):
+    qc = QuantumCircuit(1)
+    qc.rx(angle, 0)
+    if measure:
+        qc.measure_all()
     return qc
 
 
@@ -219,6 +229,11 @@ CASES = [
     Case("expr-add-nan", lambda: a + np.nan, ParameterError, "nan", (a,)),
     Case("expr-mul-inf", lambda: a * np.inf, ParameterError, "inf", (a,)),
     Case("expr-div-zero", lambda: a / 0, ParameterError, "zero", (a,)),
+    Case("expr-add-str", lambda: a + "1", InputTypeError, "'1'", (a,)),
+    Case("expr-radd-str", lambda: "1" + a, InputTypeError, "'1'", (a,)),
+    Case("expr-mul-none", lambda: a * None, InputTypeError, "None", (a,)),
+    Case("expr-pow-bytes", lambda: a ** b"2", InputTypeError, "b'2'", (a,)),
+    Case("expr-sub-str-0d", lambda: a - np.array("1.5"), InputTypeError, "'1.5'", (a,)),
     Case("expr-bind-str", lambda: (a + b).bind({a: "1"}), InputTypeError, "'1'", (a, b)),
     Case("expr-bind-none", lambda: (a + b).bind({a: None}), InputTypeError, "None", (a, b)),
     Case("expr-bind-nan", lambda: (a + b).bind({a: np.nan}), ParameterError, "nan", (a, b)),
@@ -264,6 +279,23 @@ CASES = [
          lambda: compile_gradients([a ** 0.5], [a], checked=True)(np.array([[0.0]])),
          ParameterError, "d exprs[0] / d a"),
     Case("compiled-unknown-param", lambda: compile_expressions([a + b], [a]), ParameterError, "'b'"),
+    # ---- the batched path through the primitives and QNNs (angles checked after evaluation) ----
+    Case("estimator-inverse-at-zero",
+         lambda: Estimator().run([(_angle_circuit(1 / a), "Z", [[0.5], [0.0]])]).result(),
+         ParameterError, "a=0.0"),
+    Case("estimator-exp-overflow",
+         lambda: Estimator().run([(_angle_circuit(a.exp()), "Z", [[1000.0]])]).result(),
+         ParameterError, "a=1000.0"),
+    Case("estimator-log-negative",
+         lambda: Estimator().run([(_angle_circuit(a.log()), "Z", [[-1.0]])]).result(),
+         ParameterError, "complex value 3.14159"),
+    Case("sampler-log-negative",
+         lambda: Sampler().run([(_angle_circuit(a.log(), measure=True), [[-1.0]])], shots=10).result(),
+         ParameterError, "a=-1.0"),
+    Case("qnn-forward-inverse-at-zero",
+         lambda: EstimatorQNN(circuit=_angle_circuit(1 / a), observables=SparsePauliOp("Z"),
+                              input_params=[a], weight_params=[]).forward([[0.0]], []),
+         ParameterError, "'1/a'"),
     # ---- circuits: assign_parameters, add_register, measure_all ----
     Case("assign-2d", lambda: QC.assign_parameters(np.array([[0.1]])), ParameterError, "(1, 1)", (QC,)),
     Case("assign-2d-inplace", lambda: QC.assign_parameters(np.array([[0.1]]), inplace=True),

@@ -385,6 +385,11 @@ class ParameterExpression:
     def _binary(self, other, op: str, reflected: bool = False):
         term = _to_term(other, f"'{op}' operand")
         if term is None:
+            if other is None or isinstance(other, (str, bytes)) or (
+                    isinstance(other, np.ndarray) and other.ndim == 0):
+                # no other type can make sense of these: say so instead of a bare TypeError
+                raise InputTypeError(f"cannot {op} '{self}' and {checks.describe(other)}; "
+                                     "expected a number or a ParameterExpression")
             return NotImplemented
         a, b = (term, _to_term(self, op)) if reflected else (_to_term(self, op), term)
         return _wrap(_BUILD[op](a, b))
