@@ -28,7 +28,7 @@ import numpy as np
 
 from qnn_core.circuit.gates import GateSpec, base_matrix, gate_spec
 from qnn_core.circuit.parameter import ParameterExpression, compile_expressions
-from qnn_core.circuit.quantum_circuit import QuantumCircuit
+from qnn_core.circuit.quantum_circuit import QuantumCircuit, engine_circuit
 from qnn_core.exceptions import CircuitError
 from qnn_core.engine.kernels.fuse import (
     F_DENSE, F_DIAG1, F_DIAGK, F_PHASE, G_COPY, G_DIAG, G_ONEQ, fuse_coefs,
@@ -97,7 +97,7 @@ def compile_circuit(circuit: QuantumCircuit, fuse: bool = True) -> Program:
     key = ("program", fuse)
     cache = circuit._compiled_cache
     if key not in cache:
-        cache[key] = _compile(circuit, fuse)
+        cache[key] = _compile(engine_circuit(circuit), fuse)
     return cache[key]
 
 
@@ -211,7 +211,8 @@ def _compile(circuit: QuantumCircuit, fuse: bool) -> Program:
         fuse_groups=fgroups,
         fuse_factors=factors,
         coef_len=coef_len,
-        info={"num_source_ops": len(sources), "num_ops": len(ops)},
+        info={"num_source_ops": len(sources), "num_ops": len(ops),
+              "final_resets": circuit._final_resets},
     )
 
 
