@@ -19,7 +19,7 @@ import numpy as np
 
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.engine.measure import expectation_values
-from qnn_core.engine.program import compile_circuit
+from qnn_core.engine.program import check_reset_support, compile_circuit
 from qnn_core.engine.simulate import run_compiled
 from qnn_core.exceptions import InputTypeError, QNNError
 from qnn_core.gradients.param_shift import ParamShiftEstimatorGradient
@@ -90,6 +90,7 @@ class EstimatorQNN(NeuralNetwork):
             gradient = (ParamShiftEstimatorGradient(estimator) if max(precision, own) > 0
                         else ReverseEstimatorGradient(dtype=dtype))
         self._circuit = circuit.copy()
+        check_reset_support(compile_circuit(self._circuit), ops)
         self._observables = ops
         self._default_precision = precision
         self.estimator = estimator

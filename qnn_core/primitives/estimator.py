@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from qnn_core.engine.measure import expectation_values
+from qnn_core.engine.program import check_reset_support
 from qnn_core.engine.simulate import real_dtype, run_compiled
 from qnn_core.primitives.containers import DataBin, PrimitiveResult, PubResult
 from qnn_core.primitives.job import Job
@@ -102,8 +103,9 @@ def _exact_values(pub: EstimatorPub, shape: tuple[int, ...], dtype) -> np.ndarra
     values = pub.parameter_values
     param_shape = values.shape[:-1]
     rows, inverse = unique_rows(flat_rows(values))
-    states = run_compiled(pub.program, rows, dtype)
     observables = list(pub.observables.ravel())
+    check_reset_support(pub.program, observables)
+    states = run_compiled(pub.program, rows, dtype)
     table = expectation_values(states, observables).real  # (rows, observables)
     row_index = inverse.reshape(param_shape)
     obs_index = np.arange(len(observables)).reshape(pub.observables.shape)

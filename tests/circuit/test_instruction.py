@@ -150,7 +150,28 @@ def test_sampler_final_reset_is_exact_and_other_resets_refused():
     bad.measure(0, 0)
     with pytest.raises(CircuitError, match="follows a reset"):
         Sampler(default_shots=None).run([bad]).result()
-    del Estimator
+    # Estimator: exact where no observable reads the reset qubit, else a clear error
+    est = qnn_core.QuantumCircuit(2)
+    est.h(0)
+    est.cx(0, 1)
+    est.ry(0.3, 1)
+    est.reset(0)
+    ev = Estimator().run([(est, "ZI")]).result()[0].data.evs
+    ref = QStatevector.from_label("00").evolve(qiskit.QuantumCircuit.from_qasm_str(
+        'OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; h q[0]; cx q[0],q[1]; ry(0.3) q[1];'
+    )).expectation_value(qiskit.quantum_info.SparsePauliOp("ZI")).real
+    assert abs(float(ev) - ref) < 1e-12
+    from qnn_core.exceptions import ObservableError
+    from qnn_core.gradients import ReverseEstimatorGradient
+    from qnn_core.neural_networks import EstimatorQNN
+
+    with pytest.raises(ObservableError, match="final reset"):
+        Estimator().run([(est, "IZ")]).result()
+    with pytest.raises(ObservableError, match="final reset"):
+        EstimatorQNN(circuit=est, observables="ZZ")
+    est.rz(Parameter("a"), 1)
+    with pytest.raises(ObservableError, match="final reset"):
+        ReverseEstimatorGradient().run([est], ["XZ"], [[0.2]]).result()
 
 
 def test_statevector_reset_statistics_seeded():
