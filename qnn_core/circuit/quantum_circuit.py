@@ -881,7 +881,7 @@ def _params_equal(a: tuple, b: tuple) -> bool:
         elif isinstance(x, ParameterExpression) or isinstance(y, ParameterExpression):
             if x != y:
                 return False
-        elif not np.isclose(float(x), float(y)):
+        elif not np.isclose(complex(x), complex(y)):
             return False
     return True
 
