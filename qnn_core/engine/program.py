@@ -212,7 +212,7 @@ def _compile(circuit: QuantumCircuit, fuse: bool) -> Program:
         fuse_factors=factors,
         coef_len=coef_len,
         info={"num_source_ops": len(sources), "num_ops": len(ops),
-              "final_resets": circuit._final_resets},
+              **({"final_resets": circuit._final_resets} if circuit._final_resets else {})},
     )
 
 
