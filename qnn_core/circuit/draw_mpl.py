@@ -245,7 +245,7 @@ def draw_mpl(circuit, style=None, fold=None, filename=None, scale: float = 1.0, 
                 box(x, min(tgt_ys), max(tgt_ys), label, params, color)
                 if len(tgt_ys) > 1:
                     for i, q in enumerate(inst.qubits[nctrl:]):
-                        ax.text(x - 0.3 if len(label) > 4 else x - 0.28, y0 - q, str(i),
+                        ax.text(x - _box_width(label, params) / 2 + 0.06, y0 - q, str(i),
                                 fontsize=fs * 0.5, ha="left", va="center", zorder=3)
     if filename is not None:
         fig.savefig(filename, dpi=100, bbox_inches="tight", facecolor=colors["bg"])

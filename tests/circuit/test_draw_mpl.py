@@ -59,3 +59,20 @@ def test_ax_and_errors(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_mpl)
     with pytest.raises(MissingDependencyError, match="matplotlib"):
         _circuit().draw("mpl")
+
+
+def test_text_draw_of_composite_reset_and_state_preparation():
+    from qnn_core.library import raw_feature_vector
+
+    sub = qnn_core.QuantumCircuit(2, name="blk")
+    sub.h(0)
+    qc = qnn_core.QuantumCircuit(3, 1)
+    qc.append(sub.to_instruction(), [0, 2])
+    qc.reset(1)
+    qc.compose(raw_feature_vector(2), [1], inplace=True)
+    qc.measure(2, 0)
+    rows = qc.draw().splitlines()
+    assert "blk_0" in rows[0] and "blk_1" in rows[2]
+    assert "|0>" in rows[1] and "ParameterizedInitialize" in rows[1] and "M→c0" in rows[2]
+    fig = qc.draw("mpl")
+    assert len(_gate_patches(fig)) == qc.size()
