@@ -207,3 +207,63 @@ def test_initialize_matches_qiskit(state):
     assert qc.decompose().count_ops() == dict(tq.decompose().count_ops())
     with pytest.raises(CircuitError, match="norm"):
         qnn_core.QuantumCircuit(1).initialize([1, 1])
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.random_circuits import random_pair  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 4), split=st.integers(0, 12))
+def test_random_circuit_wrapped_in_composites_matches_qiskit(seed, n, split):
+    """A random circuit cut in two, each half appended as a composite on permuted qubits, runs
+    as Qiskit's same construction; decompose() gives Qiskit's count_ops and depth."""
+    rng = np.random.default_rng(seed)
+    (a, ta), (b, tb) = random_pair(n, split, rng), random_pair(n, 12 - split, rng)
+    perm = [int(q) for q in rng.permutation(n)]
+    ours, theirs = qnn_core.QuantumCircuit(n), qiskit.QuantumCircuit(n)
+    ours.append(a.to_gate(), range(n))
+    ours.append(b.to_instruction(), perm)
+    ours.append(a.to_gate().inverse(), perm)
+    theirs.append(ta.to_gate(), range(n))
+    theirs.append(tb.to_instruction(), perm)
+    theirs.append(ta.to_gate().inverse(), perm)
+    np.testing.assert_allclose(qnn_core.Statevector(ours).data, QStatevector(theirs).data,
+                               atol=1e-10)
+    assert ours.decompose().depth() == theirs.decompose().depth()
+    if not {"iswap", "csx", "dcx"} & set(a.count_ops()):  # inverses differ (docs/conventions.md)
+        assert ours.decompose().count_ops() == dict(theirs.decompose().count_ops())
+
+
+def test_bad_inputs_name_the_value():
+    qc = qnn_core.QuantumCircuit(2)
+    with pytest.raises(CircuitError, match="acts on 2 qubits.*1 qubits"):
+        qc.append(olib.CXGate(), [0])
+    with pytest.raises(QubitError, match="repeat"):
+        qc.append(olib.RXXGate(0.1), [1, 1])
+    with pytest.raises(InputTypeError, match="RXGate takes 1 parameters"):
+        olib.RXGate()
+    with pytest.raises(InputTypeError, match="str"):
+        olib.RYGate("a")
+    with pytest.raises(qnn_core.exceptions.ParameterError, match="nan"):
+        olib.RZGate(float("nan"))
+    with pytest.raises(InputTypeError, match="append got int"):
+        qc.append(3, [0])
+    with pytest.raises(CircuitError, match="reps is -1"):
+        qc.decompose(reps=-1)
+    with pytest.raises(CircuitError, match="label 'x2'"):
+        qc.initialize("x2")
+    with pytest.raises(CircuitError, match="4 amplitudes; got 2"):
+        qc.append("state_preparation", [0, 1], params=[1, 0])
+    with pytest.raises(CircuitError, match="register size is -1"):
+        qnn_core.QuantumRegister(-1)
+    with pytest.raises(CircuitError, match="already exists"):
+        qnn_core.QuantumCircuit(qnn_core.QuantumRegister(1, "a"), qnn_core.QuantumRegister(2, "a"))
+    with pytest.raises(QubitError, match="out of range for register 'r'"):
+        qnn_core.QuantumRegister(2, "r")[2]
+    before = qc.data
+    with pytest.raises(CircuitError):
+        qc.append(olib.HGate(), [[0, 1], [0]])
+    assert qc.data == before  # nothing half-applied
