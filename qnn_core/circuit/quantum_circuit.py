@@ -84,7 +84,7 @@ class QuantumCircuit:
 
     _final_resets: tuple = ()  # set by engine_circuit on the circuit the compiler runs
 
-    def __init__(self, *regs, name: str | None = None, global_phase=0.0):
+    def __init__(self, *regs, name: str | None = None, global_phase=0.0, metadata=None):
         self._num_qubits = 0
         self._num_clbits = 0
         self.qregs: list[QuantumRegister] = []
@@ -104,6 +104,7 @@ class QuantumCircuit:
             if reg.size or not ints:
                 self._add(reg)
         self.name = name or "circuit"
+        self.metadata = {} if metadata is None else dict(metadata)
         self._global_phase = _check_real(global_phase, "global_phase")
         self._parameter_cache: tuple | None = None
         self._compiled_cache: dict = {}
