@@ -13,6 +13,7 @@ from qnn_core.circuit import (
     ParameterVector,
     ParameterVectorElement,
     QuantumCircuit,
+    QuantumRegister,
 )
 from qnn_core.operators import SparsePauliOp
 from qnn_core.statevector import Statevector
@@ -27,6 +28,7 @@ __all__ = [
     "QuantumCircuit",
     "Instruction",
     "ClassicalRegister",
+    "QuantumRegister",
     "SparsePauliOp",
     "Statevector",
     "__version__",

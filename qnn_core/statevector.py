@@ -86,6 +86,10 @@ class Statevector:
         _check_circuit_bound(circuit)
         if circuit.num_qubits == 0:  # no qubit carries the global phase through the engine
             return cls(np.array([np.exp(1j * float(circuit.global_phase))], dtype=dtype))
+        if _needs_collapse(circuit):
+            zero = np.zeros(1 << circuit.num_qubits, dtype=dtype)
+            zero[0] = 1.0
+            return cls(zero).evolve(circuit)
         states = run_compiled(compile_circuit(circuit), np.zeros((1, 0)), dtype)
         return cls(to_complex(states)[0])
 
@@ -103,11 +107,46 @@ class Statevector:
                                f"{self.num_qubits}")
         if circuit.num_qubits == 0:  # as from_instruction: only the global phase acts
             return Statevector(self._data * np.exp(1j * float(circuit.global_phase)))
+        if _needs_collapse(circuit):
+            return _evolve_with_resets(self, circuit)
         program = compile_circuit(circuit)
         check_memory(1, self.num_qubits, real_dtype(self._data.dtype).itemsize, copies=2)
         states, _ = bind_and_run(program, program.angle_fn(np.zeros((1, 0))), self._data.dtype,
                                  initial=from_complex(self._data[None, :]))
         return Statevector(to_complex(states)[0])
+
+    # --- reset (random collapse, as Qiskit) ------------------------------------------------
+    def seed(self, value=None) -> None:
+        """Seed the generator that ``reset`` (and a circuit's resets in ``evolve``) draw from."""
+        self._rng_generator = np.random.default_rng(value)
+
+    @property
+    def _rng(self) -> np.random.Generator:
+        gen = getattr(self, "_rng_generator", None)
+        return gen if gen is not None else np.random.default_rng()
+
+    def reset(self, qargs=None) -> "Statevector":
+        """A new state with ``qargs`` (all when None) reset to |0>, as Qiskit: one outcome of
+        measuring ``qargs`` is drawn from this state's generator (``seed``), the state projected
+        onto it and the outcome rotated to 0."""
+        if qargs is None:
+            data = np.zeros_like(self._data)
+            data[0] = 1.0
+            return Statevector(data)
+        qargs = self._qargs(qargs)
+        probs = self.probabilities(qargs)
+        sample = int(self._rng.choice(len(probs), p=probs / probs.sum(), size=1)[0])
+        k = np.arange(self.dim)
+        outcome = np.zeros(self.dim, dtype=np.int64)
+        for j, q in enumerate(qargs):
+            outcome |= ((k >> q) & 1) << j
+        mask = sum(1 << q for q in qargs)
+        data = np.zeros_like(self._data)
+        keep = outcome == sample
+        data[k[keep] & ~mask] = self._data[keep] / np.sqrt(probs[sample])
+        out = Statevector(data)
+        out._rng_generator = getattr(self, "_rng_generator", None)
+        return out
 
     # --- data -------------------------------------------------------------------------
     @property
@@ -205,6 +244,60 @@ class Statevector:
         idx = measure.sample_indices(probs, int(shots), np.random.default_rng(seed))
         width = int(probs.size).bit_length() - 1
         return np.array([format(int(i), f"0{width}b") for i in idx])
+
+
+def _needs_collapse(circuit: QuantumCircuit) -> bool:
+    """True when ``circuit`` holds a reset, initialize or state preparation (run by
+    ``_evolve_with_resets``, which checks that a preparation meets |0>)."""
+    from qnn_core.circuit.gates import STATE_PREPARATIONS
+
+    names = ("reset", "initialize") + STATE_PREPARATIONS
+    return any(i.name in names for i in circuit.flat().data)
+
+
+def _evolve_with_resets(state: Statevector, circuit: QuantumCircuit) -> Statevector:
+    """Run ``circuit`` on ``state``: unitary runs through the engine, resets (and the reset of
+    an ``initialize``) by random collapse from ``state``'s generator, as Qiskit."""
+    from qnn_core.circuit.gates import STATE_PREPARATIONS
+
+    n = circuit.num_qubits
+    out = state
+    segment = QuantumCircuit(n)
+
+    def flush(current):
+        if not segment.data:
+            return current
+        result = current.evolve(segment)
+        result._rng_generator = getattr(current, "_rng_generator", None)
+        return result
+
+    for inst in circuit.flat().data:
+        if inst.name in ("reset", "initialize") or inst.name in STATE_PREPARATIONS:
+            out = flush(out)
+            segment = QuantumCircuit(n)
+            qs = list(inst.qubits)
+            if inst.name in ("reset", "initialize"):
+                out = out.reset(qs)
+            if inst.name == "reset":
+                continue
+            p0 = out.probabilities(qs)[0]
+            if abs(p0 - 1.0) > 1e-10:
+                raise CircuitError(f"{inst.name} on qubits {tuple(qs)} acts on a state that is "
+                                   f"not |0> there (probability {p0:.6g}); qnn_core prepares "
+                                   "states only on |0> (use initialize, which resets first)")
+            name = "state_preparation" if inst.name == "initialize" else inst.name
+            prep = QuantumCircuit(n)
+            prep.append(name, qs, params=inst.params)
+            gen = getattr(out, "_rng_generator", None)
+            program = compile_circuit(prep)
+            states = from_complex(out._data[None, :])
+            run_program(states, program.ops, program.qargs, bind(program, np.zeros((1, 0))))
+            out = Statevector(to_complex(states)[0])
+            out._rng_generator = gen
+            continue
+        if inst.name != "measure":
+            segment.append(inst)
+    return flush(out)
 
 
 def _embed(op, qargs: list[int], num_qubits: int):

@@ -6,7 +6,9 @@ from qnn_core.circuit.parameter import (
     ParameterVector,
     ParameterVectorElement,
 )
-from qnn_core.circuit.quantum_circuit import ClassicalRegister, Instruction, QuantumCircuit
+from qnn_core.circuit.instruction import Gate, Operation
+from qnn_core.circuit.quantum_circuit import Instruction, QuantumCircuit
+from qnn_core.circuit.register import ClassicalRegister, Clbit, QuantumRegister, Qubit
 
 __all__ = [
     "Parameter",
@@ -16,4 +18,9 @@ __all__ = [
     "QuantumCircuit",
     "Instruction",
     "ClassicalRegister",
+    "QuantumRegister",
+    "Qubit",
+    "Clbit",
+    "Gate",
+    "Operation",
 ]

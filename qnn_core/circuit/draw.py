@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qnn_core.circuit.gates import gate_spec
+from qnn_core.circuit.gates import GATES, gate_spec
 from qnn_core.circuit.parameter import ParameterExpression
 
 __all__ = ["draw_text"]
@@ -25,6 +25,14 @@ def _cells(inst) -> dict[int, str]:
         return {q: "░" for q in inst.qubits}
     if inst.name == "measure":
         return {inst.qubits[0]: f"M→c{inst.clbits[0]}"}
+    if inst.name == "reset":
+        return {inst.qubits[0]: "|0>"}
+    if inst.operation is not None or inst.name not in GATES and inst.name not in ("mcx", "unitary"):
+        # composite instructions and state preparations: one labelled box part per qubit
+        label = inst.operation.label or inst.name if inst.operation is not None else inst.name
+        if len(inst.qubits) == 1:
+            return {inst.qubits[0]: label}
+        return {q: f"{label}_{i}" for i, q in enumerate(inst.qubits)}
     spec = gate_spec(inst.name, len(inst.qubits))
     ctrls, targets = inst.qubits[: spec.num_ctrl], inst.qubits[spec.num_ctrl:]
     params = "" if inst.name == "unitary" or not inst.params else \

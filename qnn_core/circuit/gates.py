@@ -24,6 +24,7 @@ from typing import Callable
 import numpy as np
 
 from qnn_core.engine.kernels.opcodes import DENSE1, DENSE2, DENSEK, DIAG, REAL1, SWAP, XPERM
+from qnn_core.exceptions import GateError, ParameterError
 
 __all__ = [
     "GateSpec",
@@ -33,6 +34,7 @@ __all__ = [
     "full_matrix",
     "matrix_derivative",
     "shift_frequencies",
+    "STATE_PREPARATIONS",
 ]
 
 _S2 = 1.0 / np.sqrt(2.0)
@@ -273,12 +275,60 @@ def _unitary_spec(num_qubits: int) -> GateSpec:
                     _unitary_inverse)
 
 
+def _state_prep_matrix(*amps) -> np.ndarray:
+    """A unitary whose first column is ``a / |a|`` (batched over the amplitudes' shape S).
+
+    Householder: with ``w = e^{-iα} a/|a|`` (``α`` the phase of ``a_0``, so ``w_0 >= 0``),
+    ``H = I - 2 v v†/(v†v)``, ``v = e_0 - w`` maps ``e_0`` to ``w``; ``e^{iα} H`` maps it to
+    ``a/|a|``. Exact for a state preparation acting on qubits in |0> (the only place the
+    engine runs one); the other columns are arbitrary, so it is no gate identity.
+    """
+    a = np.stack(np.broadcast_arrays(*(np.asarray(x, dtype=complex) for x in amps)), axis=-1)
+    norm = np.linalg.norm(a, axis=-1, keepdims=True)
+    if np.any(norm == 0) or not np.all(np.isfinite(norm)):
+        raise ParameterError("state preparation amplitudes include the zero vector (or non-finite "
+                             "values); expected a nonzero amplitude vector")
+    a = a / norm
+    a0 = a[..., :1]
+    phase = np.where(np.abs(a0) > 0, a0 / np.where(np.abs(a0) > 0, np.abs(a0), 1), 1.0)
+    w = a * np.conj(phase)
+    v = -w
+    v[..., 0] += 1.0
+    vv = np.sum(np.abs(v) ** 2, axis=-1)[..., None, None]
+    d = a.shape[-1]
+    eye = np.eye(d, dtype=complex)
+    outer = v[..., :, None] * np.conj(v[..., None, :])
+    h = eye - np.where(vv > 1e-300, 2.0 * outer / np.where(vv > 1e-300, vv, 1.0), 0.0)
+    return h * phase[..., None]
+
+
+def _state_prep_spec(name: str, num_qubits: int) -> GateSpec:
+    kind = DENSE1 if num_qubits == 1 else DENSE2 if num_qubits == 2 else DENSEK
+    return GateSpec(name, num_qubits, 1 << num_qubits, 0, kind, _state_prep_matrix,
+                    _no_inverse(name))
+
+
+def _no_inverse(name):
+    def inverse(params):
+        raise GateError(f"{name} has no inverse in qnn_core (it is exact only on |0>)")
+
+    return inverse
+
+
+STATE_PREPARATIONS = ("state_preparation", "ParameterizedInitialize")
+"""Gates that prepare their amplitudes (normalized) on qubits in |0>: no generator spectrum,
+hence no gradient in their amplitudes (as in qiskit-machine-learning)."""
+
+
 def gate_spec(name: str, num_qubits: int | None = None) -> GateSpec:
-    """The spec of gate ``name``; ``num_qubits`` is needed for ``mcx`` and ``unitary`` only."""
+    """The spec of gate ``name``; ``num_qubits`` is needed for ``mcx``, ``unitary`` and the
+    state preparations only."""
     if name == "mcx":
         return _mcx_spec(num_qubits)
     if name == "unitary":
         return _unitary_spec(num_qubits)
+    if name in STATE_PREPARATIONS:
+        return _state_prep_spec(name, num_qubits)
     return GATES[name]
 
 
@@ -289,6 +339,8 @@ def base_matrix(spec: GateSpec, params) -> np.ndarray:
     """
     if spec.name == "unitary":
         return np.asarray(params[0], dtype=np.complex128)
+    if spec.name in STATE_PREPARATIONS:
+        return spec.matrix(*params)
     if spec.num_params == 0:
         return spec.matrix()
     return spec.matrix(*params)

@@ -16,6 +16,7 @@ import numpy as np
 from qnn_core import checks
 from qnn_core.circuit.gates import GATES, gate_spec
 from qnn_core.circuit.parameter import Parameter, ParameterExpression, parameter_sort_key
+from qnn_core.circuit.register import ClassicalRegister, Clbit, QuantumRegister, Qubit
 from qnn_core.exceptions import (
     CircuitError,
     GateError,
@@ -24,39 +25,35 @@ from qnn_core.exceptions import (
     QubitError,
 )
 
-__all__ = ["Instruction", "ClassicalRegister", "QuantumCircuit"]
+__all__ = ["Instruction", "QuantumCircuit", "engine_circuit"]
 
-_NON_UNITARY = ("measure", "barrier")
+_NON_UNITARY = ("measure", "barrier", "reset", "initialize")
+_STATE_PREP = ("state_preparation", "ParameterizedInitialize")
+_S = 2 ** -0.5
+_LABELS = {"0": np.array([1, 0], complex), "1": np.array([0, 1], complex),
+           "+": np.array([_S, _S], complex), "-": np.array([_S, -_S], complex),
+           "r": np.array([_S, 1j * _S]), "l": np.array([_S, -1j * _S])}
 
 
 @dataclass(frozen=True)
 class Instruction:
     """One operation: a gate name with its qubits, clbits and parameters.
 
-    ``params`` hold floats or :class:`ParameterExpression`; a ``unitary`` holds its matrix.
+    ``params`` hold floats or :class:`ParameterExpression`; a ``unitary`` holds its matrix; a
+    ``state_preparation`` its amplitudes. ``operation`` is set for a composite instruction (from
+    ``to_instruction()``/``to_gate()``): the :class:`~qnn_core.circuit.instruction.Operation`
+    whose definition it expands to; ``params`` are then that definition's parameter values.
     """
 
     name: str
     qubits: tuple[int, ...]
     clbits: tuple[int, ...] = ()
     params: tuple = ()
+    operation: object = None
 
     @property
     def is_parameterized(self) -> bool:
         return any(isinstance(p, ParameterExpression) for p in self.params)
-
-
-@dataclass(frozen=True)
-class ClassicalRegister:
-    """A named run of clbits ``start .. start+size-1`` of the circuit."""
-
-    name: str
-    size: int
-    start: int
-
-    @property
-    def clbits(self) -> tuple[int, ...]:
-        return tuple(range(self.start, self.start + self.size))
 
 
 def _param_set(value) -> set:
@@ -84,20 +81,32 @@ class QuantumCircuit:
 
     Qubit arguments are ints (negative counts from the end) or sequences of ints, which
     broadcast as in Qiskit (``qc.h(range(3))``, ``qc.cx(0, [1, 2])``).
+    ``QuantumCircuit(qr, cr)`` takes registers instead; their bits are qubit specifiers too.
     """
 
-    def __init__(self, num_qubits: int = 0, num_clbits: int = 0, *, name: str | None = None,
-                 global_phase=0.0):
-        for label, value in (("num_qubits", num_qubits), ("num_clbits", num_clbits)):
+    _final_resets: tuple = ()  # set by engine_circuit on the circuit the compiler runs
+
+    def __init__(self, *regs, name: str | None = None, global_phase=0.0, metadata=None):
+        self._num_qubits = 0
+        self._num_clbits = 0
+        self.qregs: list[QuantumRegister] = []
+        self.cregs: list[ClassicalRegister] = []
+        ints = [r for r in regs if not isinstance(r, (QuantumRegister, ClassicalRegister))]
+        if ints and len(ints) != len(regs) or len(ints) > 2:
+            raise CircuitError(f"QuantumCircuit{regs!r}: expected (num_qubits[, num_clbits]) or "
+                               "registers, not a mix")
+        for label, value in zip(("num_qubits", "num_clbits"), ints):
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 0:
                 raise CircuitError(f"{label} is {value!r}; expected a non-negative integer")
-        self._num_qubits = int(num_qubits)
-        self._num_clbits = int(num_clbits)
+        if ints:
+            regs = (QuantumRegister(int(ints[0]), "q"),) + (
+                (ClassicalRegister(int(ints[1]), "c"),) if len(ints) > 1 else ())
         self._data: list[Instruction] = []
-        self.cregs: list[ClassicalRegister] = (
-            [ClassicalRegister("c", int(num_clbits), 0)] if num_clbits else []
-        )
+        for reg in regs:
+            if reg.size or not ints:
+                self._add(reg)
         self.name = name or "circuit"
+        self.metadata = {} if metadata is None else dict(metadata)
         self._global_phase = _check_real(global_phase, "global_phase")
         self._parameter_cache: tuple | None = None
         self._compiled_cache: dict = {}
@@ -150,6 +159,35 @@ class QuantumCircuit:
     def __len__(self) -> int:
         return len(self._data)
 
+    # --- registers and bits -----------------------------------------------------------
+    @property
+    def qubits(self) -> list[Qubit]:
+        """The qubits, in index order (bits of ``qregs``)."""
+        return [b for r in self.qregs for b in QuantumRegister(r.size, r.name)]
+
+    @property
+    def clbits(self) -> list[Clbit]:
+        """The clbits, in index order (bits of ``cregs``)."""
+        return [b for r in self.cregs for b in ClassicalRegister(r.size, r.name)]
+
+    def find_bit(self, bit):
+        """``(index, [(register, position)])`` of a Qubit or Clbit, as Qiskit's ``find_bit``."""
+        index = self._clbit(bit) if isinstance(bit, Clbit) else self._qubit(bit)
+        regs = self.cregs if isinstance(bit, Clbit) else self.qregs
+        reg = next(r for r in regs if r.start <= index < r.start + r.size)
+        return _BitLocation(index, [(reg, index - reg.start)])
+
+    def _add(self, reg) -> None:
+        regs = self.qregs if isinstance(reg, QuantumRegister) else self.cregs
+        if any(r.name == reg.name for r in regs):
+            raise CircuitError(f"a register named {reg.name!r} already exists")
+        if isinstance(reg, QuantumRegister):
+            regs.append(reg._placed(self._num_qubits))
+            self._num_qubits += reg.size
+        else:
+            regs.append(reg._placed(self._num_clbits))
+            self._num_clbits += reg.size
+
     def __repr__(self) -> str:
         return (f"QuantumCircuit(num_qubits={self.num_qubits}, num_clbits={self.num_clbits}, "
                 f"size={self.size()}, num_parameters={self.num_parameters})")
@@ -178,6 +216,8 @@ class QuantumCircuit:
 
     # --- argument handling ------------------------------------------------------------
     def _qubit(self, q) -> int:
+        if isinstance(q, Qubit):
+            return self._find(q, self.qregs, "qubit")
         if isinstance(q, bool) or not isinstance(q, (int, np.integer)):
             raise QubitError(f"qubit index {q!r} has type {type(q).__name__}; expected an int")
         n = self._num_qubits
@@ -186,7 +226,15 @@ class QuantumCircuit:
                              f"(expected {-n} <= index < {n})")
         return int(q) % n
 
+    def _find(self, bit, regs, what: str) -> int:
+        for r in regs:
+            if r.name == bit.register_name and r.size == bit.register_size:
+                return r.start + bit.index
+        raise QubitError(f"{bit!r} is not a {what} of this circuit; its registers are {regs}")
+
     def _clbit(self, c) -> int:
+        if isinstance(c, Clbit):
+            return self._find(c, self.cregs, "clbit")
         if isinstance(c, bool) or not isinstance(c, (int, np.integer)):
             raise QubitError(f"clbit index {c!r} has type {type(c).__name__}; expected an int")
         m = self._num_clbits
@@ -196,8 +244,7 @@ class QuantumCircuit:
 
     def _broadcast(self, qargs: Sequence) -> list[tuple[int, ...]]:
         """Qiskit's broadcasting: each argument is an int or a list; lists zip, ints repeat."""
-        lists = [list(q) if isinstance(q, (Sequence, range, np.ndarray)) and not isinstance(q, str)
-                 else [q] for q in qargs]
+        lists = [_as_list(q) for q in qargs]
         lengths = {len(x) for x in lists if len(x) != 1}
         if len(lengths) > 1:
             raise QubitError(f"qubit arguments have lengths {sorted(lengths)}; lists must match")
@@ -212,20 +259,68 @@ class QuantumCircuit:
 
     # --- appending --------------------------------------------------------------------
     def append(self, instruction, qargs: Sequence = (), cargs: Sequence = (), params=()):
-        """Append a gate by name (``qc.append("rx", [0], params=[θ])``) or an ``Instruction``.
+        """Append an operation to the circuit, as Qiskit's ``append``.
 
-        Validates everything before changing the circuit.
+        ``instruction`` is a gate object (``RXGate(θ)``), an operation from ``to_instruction()``
+        or ``to_gate()``, a ``QuantumCircuit`` (converted with ``to_instruction()``), a gate name
+        (``qc.append("rx", [0], params=[θ])``) or a placed ``Instruction``. ``qargs``/``cargs``
+        are qubit/clbit specifiers (ints, bits, registers, lists); single-qubit operations
+        broadcast over lists as in Qiskit. Validates everything before changing the circuit.
         """
-        if isinstance(instruction, Instruction):
-            name, qargs, cargs, params = (instruction.name, instruction.qubits,
-                                          instruction.clbits, instruction.params)
+        from qnn_core.circuit.instruction import Operation, composite_operation
+
+        if isinstance(instruction, QuantumCircuit):
+            instruction = composite_operation(instruction, gate=False)
+        qargs = () if qargs is None else qargs
+        cargs = () if cargs is None else cargs
+        if isinstance(instruction, Operation):
+            new = self._place(instruction, qargs, cargs)
+        elif isinstance(instruction, Instruction) and instruction.operation is not None:
+            new = self._place(instruction.operation._with_params(instruction.params),
+                              instruction.qubits, instruction.clbits)
         else:
-            name = instruction
-        rows = self._broadcast(qargs) if qargs is not None and len(qargs) else [()]
-        new = [self._make(name, row, tuple(cargs), tuple(params)) for row in rows]
+            if isinstance(instruction, Instruction):
+                name, qargs, cargs, params = (instruction.name, instruction.qubits,
+                                              instruction.clbits, instruction.params)
+            elif isinstance(instruction, str):
+                name = instruction
+            else:
+                raise InputTypeError(f"append got {type(instruction).__name__} ({instruction!r:.80}); "
+                                     "expected a gate, an operation, a QuantumCircuit or a gate name")
+            rows = self._broadcast(qargs) if len(qargs) else [()]
+            clist = [self._clbit(c) for arg in cargs for c in _as_list(arg)]
+            new = [self._make(name, row, tuple(clist), tuple(params)) for row in rows]
         self._data.extend(new)
         self._changed()
         return self
+
+    def _place(self, op, qargs, cargs) -> list["Instruction"]:
+        """Placed instructions of operation ``op`` on ``qargs``/``cargs`` (validated)."""
+        qlist = [q for arg in qargs for q in _as_list(arg)]
+        clist = [self._clbit(c) for arg in cargs for c in _as_list(arg)]
+        if op.name == "barrier":
+            return [self._make("barrier", tuple(self._qubit(q) for q in qlist), (), ())]
+        if op.num_qubits == 1 and len(qlist) > 1 and len(clist) == op.num_clbits * len(qlist):
+            rows = [(self._qubit(q),) for q in qlist]
+            if len(set(rows)) != len(rows):
+                raise QubitError(f"qubits {qlist} repeat; expected distinct qubits")
+            cols = [(c,) for c in clist] if op.num_clbits else [()] * len(rows)
+            return [self._make_op(op, r, c) for r, c in zip(rows, cols)]
+        if len(qlist) != op.num_qubits or len(clist) != op.num_clbits:
+            raise CircuitError(f"{op.name} acts on {op.num_qubits} qubits and {op.num_clbits} "
+                               f"clbits; got qargs {list(qargs)!r:.80} ({len(qlist)} qubits) and "
+                               f"cargs {list(cargs)!r:.80} ({len(clist)} clbits)")
+        row = tuple(self._qubit(q) for q in qlist)
+        if len(set(row)) != len(row):
+            raise QubitError(f"qubits {row} repeat within one operation; expected distinct qubits")
+        return [self._make_op(op, row, tuple(clist))]
+
+    def _make_op(self, op, qubits, clbits) -> "Instruction":
+        if op.is_composite:
+            params = tuple(p if isinstance(p, ParameterExpression) else _check_real(p, op.name)
+                           for p in op.params)
+            return Instruction(op.name, qubits, clbits, params, operation=op)
+        return self._make(op.name, qubits, clbits, tuple(op.params))
 
     def _make(self, name: str, qubits: tuple[int, ...], clbits, params) -> Instruction:
         if name == "barrier":
@@ -236,12 +331,19 @@ class QuantumCircuit:
             return Instruction("measure", qubits, (self._clbit(clbits[0]),))
         if name == "unitary":
             return Instruction("unitary", qubits, (), (_check_unitary(params[0], len(qubits)),))
+        if name == "reset":
+            if len(qubits) != 1:
+                raise CircuitError(f"reset takes 1 qubit; got {qubits}")
+            return Instruction("reset", qubits)
+        if name in _STATE_PREP + ("initialize",):
+            return Instruction(name, qubits, (), _check_amplitudes(name, params, len(qubits)))
         if name == "mcx":
             if len(qubits) < 2:
                 raise CircuitError(f"mcx needs at least one control; got qubits {qubits}")
         elif name not in GATES:
-            raise GateError(f"unknown gate {name!r}; expected one of {sorted(GATES)}, "
-                            "'mcx', 'unitary', 'measure' or 'barrier'")
+            raise GateError(f"unknown gate {name!r}; expected one of {sorted(GATES)}, 'mcx', "
+                            "'unitary', 'state_preparation', 'initialize', 'reset', 'measure' or "
+                            "'barrier'")
         spec = gate_spec(name, len(qubits))
         if len(qubits) != spec.num_qubits:
             raise CircuitError(f"{name} acts on {spec.num_qubits} qubits; got {len(qubits)}: {qubits}")
@@ -307,10 +409,40 @@ class QuantumCircuit:
         qubits = [qubits] if isinstance(qubits, (int, np.integer)) else list(qubits)
         return self.append("unitary", qubits, params=(matrix,))
 
-    def barrier(self, *qargs):
+    def reset(self, qubit):
+        """Reset ``qubit`` (an int, bit, register or list) to |0>: non-unitary.
+
+        ``Statevector`` collapses at random (seeded) as Qiskit; the primitives run a reset that
+        no later operation touches (see docs/conventions.md), and refuse any other.
+        """
+        rows = [(self._qubit(q),) for q in _as_list(qubit)]
+        self._data.extend(Instruction("reset", r) for r in rows)
+        self._changed()
+        return self
+
+    def prepare_state(self, state, qubits=None, label: str | None = None, normalize: bool = False):
+        """Append ``StatePreparation(state)`` on ``qubits`` (all when None), as Qiskit."""
+        from qnn_core.circuit.instruction import StatePreparation
+
+        qs = list(range(self.num_qubits)) if qubits is None else _as_list(qubits)
+        op = StatePreparation(state, len(qs) if isinstance(state, (int, np.integer)) else None,
+                              label=label, normalize=normalize)
+        return self.append(op, qs)
+
+    def initialize(self, params, qubits=None, normalize: bool = False):
+        """Reset ``qubits`` (all when None) and prepare ``params`` on them, as Qiskit:
+        a label (``"01+-rl"``), an int (basis state) or an amplitude vector of norm 1."""
+        from qnn_core.circuit.instruction import Initialize
+
+        qs = list(range(self.num_qubits)) if qubits is None else _as_list(qubits)
+        op = Initialize(params, len(qs) if isinstance(params, (int, np.integer)) else None,
+                        normalize=normalize)
+        return self.append(op, qs)
+
+    def barrier(self, *qargs, label: str | None = None):
         """A barrier on the given qubits (all when none given). Not a gate: ignored by
         ``depth()`` and ``size()``, counted by ``count_ops()``."""
-        qubits = [q for arg in qargs for q in (arg if isinstance(arg, (Sequence, range)) else [arg])]
+        qubits = [q for arg in qargs for q in _as_list(arg)]
         row = tuple(self._qubit(q) for q in qubits) if qubits else tuple(range(self.num_qubits))
         self._data.append(Instruction("barrier", row))
         self._changed()
@@ -318,8 +450,8 @@ class QuantumCircuit:
 
     def measure(self, qubit, clbit):
         """Measure ``qubit`` into ``clbit`` (ints or equal-length sequences)."""
-        qs = list(qubit) if isinstance(qubit, (Sequence, range)) else [qubit]
-        cs = list(clbit) if isinstance(clbit, (Sequence, range)) else [clbit]
+        qs = _as_list(qubit)
+        cs = _as_list(clbit)
         if len(qs) != len(cs):
             raise CircuitError(f"measure got {len(qs)} qubits and {len(cs)} clbits; expected equal counts")
         new = [Instruction("measure", (self._qubit(q),), (self._clbit(c),)) for q, c in zip(qs, cs)]
@@ -327,17 +459,27 @@ class QuantumCircuit:
         self._changed()
         return self
 
-    def add_register(self, name: str, size: int) -> ClassicalRegister:
-        """Add a classical register of ``size`` new clbits named ``name``."""
-        checks.name(name, "register name", error=CircuitError)
-        size = checks.integer(size, "register size", minimum=0, error=CircuitError, allow_bool=True)
-        if any(r.name == name for r in self.cregs):
-            raise CircuitError(f"a classical register named {name!r} already exists")
-        reg = ClassicalRegister(name, size, self._num_clbits)
-        self.cregs.append(reg)
-        self._num_clbits += size
+    def add_register(self, *regs):
+        """Add registers (``QuantumRegister``/``ClassicalRegister``, as Qiskit), or one classical
+        register by ``(name, size)``; returns the last register added (as this circuit holds it)."""
+        if len(regs) == 2 and isinstance(regs[0], str):
+            name = checks.name(regs[0], "register name", error=CircuitError)
+            size = checks.integer(regs[1], "register size", minimum=0, error=CircuitError,
+                                  allow_bool=True)
+            regs = (ClassicalRegister(size, name),)
+        for reg in regs:
+            if not isinstance(reg, (QuantumRegister, ClassicalRegister)):
+                raise InputTypeError(f"add_register got {type(reg).__name__} ({reg!r}); expected "
+                                     "a QuantumRegister or ClassicalRegister")
+        names = [(type(r), r.name) for r in regs]
+        for reg in regs:
+            existing = self.qregs if isinstance(reg, QuantumRegister) else self.cregs
+            if any(r.name == reg.name for r in existing) or names.count((type(reg), reg.name)) > 1:
+                raise CircuitError(f"a register named {reg.name!r} already exists")
+        for reg in regs:
+            self._add(reg)
         self._changed()
-        return reg
+        return (self.qregs if isinstance(regs[-1], QuantumRegister) else self.cregs)[-1]
 
     def measure_all(self, inplace: bool = True, add_bits: bool = True):
         """Barrier, then measure every qubit into a new register ``meas`` (as Qiskit).
@@ -381,8 +523,8 @@ class QuantumCircuit:
         Parameters (or their names). Everything is checked before anything changes.
         """
         mapping = self._binding_map(parameters, strict)
-        bound_data = [replace(i, params=tuple(_bind(p, mapping) for p in i.params))
-                      if i.is_parameterized else i for i in self._data]
+        bound_data = [_bind_instruction(i, mapping) if i.is_parameterized else i
+                      for i in self._data]
         phase = _bind(self._global_phase, mapping)
         qc = self if inplace else self.copy()
         qc._data = bound_data
@@ -436,6 +578,7 @@ class QuantumCircuit:
         qc.__dict__.update(self.__dict__)
         qc._data = list(self._data)
         qc.cregs = list(self.cregs)
+        qc.qregs = list(self.qregs)
         qc._compiled_cache = {}
         if name is not None:
             qc.name = name
@@ -446,8 +589,10 @@ class QuantumCircuit:
         """Append ``other`` (mapped onto ``qubits``/``clbits``); returns a new circuit unless inplace."""
         if not isinstance(other, QuantumCircuit):
             raise InputTypeError(f"compose expects a QuantumCircuit; got {type(other).__name__}")
-        qmap = list(range(other.num_qubits)) if qubits is None else [self._qubit(q) for q in qubits]
-        cmap = list(range(other.num_clbits)) if clbits is None else [self._clbit(c) for c in clbits]
+        qmap = list(range(other.num_qubits)) if qubits is None else [
+            self._qubit(q) for q in _as_list(qubits)]
+        cmap = list(range(other.num_clbits)) if clbits is None else [
+            self._clbit(c) for c in _as_list(clbits)]
         if len(qmap) != other.num_qubits or len(set(qmap)) != len(qmap):
             raise QubitError(f"compose needs {other.num_qubits} distinct qubits; got {qubits}")
         if len(cmap) != other.num_clbits or max(cmap, default=-1) >= self.num_clbits:
@@ -456,8 +601,8 @@ class QuantumCircuit:
         if other.num_qubits > self.num_qubits:
             raise QubitError(f"cannot compose a {other.num_qubits}-qubit circuit onto "
                              f"{self.num_qubits} qubits")
-        mapped = [Instruction(i.name, tuple(qmap[q] for q in i.qubits),
-                              tuple(cmap[c] for c in i.clbits), i.params) for i in other._data]
+        mapped = [replace(i, qubits=tuple(qmap[q] for q in i.qubits),
+                          clbits=tuple(cmap[c] for c in i.clbits)) for i in other._data]
         qc = self if inplace else self.copy()
         qc._data = mapped + qc._data if front else qc._data + mapped
         qc._global_phase = _add_phase(qc._global_phase, other._global_phase)
@@ -468,10 +613,16 @@ class QuantumCircuit:
         """The adjoint circuit: gates reversed and inverted (measurements are an error)."""
         inv = []
         for i in reversed(self._data):
-            if i.name == "measure":
-                raise CircuitError("cannot invert a circuit that contains measurements")
+            if i.name in ("measure", "reset", "initialize") + _STATE_PREP:
+                raise CircuitError(f"cannot invert a circuit that contains {i.name} on qubits "
+                                   f"{i.qubits}; expected unitary operations only (no "
+                                   "measurements, resets or state preparations)")
             if i.name == "barrier":
                 inv.append(i)
+                continue
+            if i.operation is not None:
+                op = i.operation._with_params(i.params).inverse()
+                inv.append(Instruction(op.name, i.qubits, i.clbits, tuple(op.params), operation=op))
                 continue
             name, params = gate_spec(i.name, len(i.qubits)).inverse(i.params)
             inv.append(Instruction(name, i.qubits, (), tuple(params)))
@@ -506,13 +657,245 @@ class QuantumCircuit:
         """Operation counts by name (barriers included), most frequent first, as Qiskit."""
         return dict(Counter(i.name for i in self._data).most_common())
 
-    def draw(self, output: str = "text") -> str:
-        """A text diagram of the circuit (qubit 0 at the top)."""
+    def draw(self, output: str | None = None, *, style=None, fold: int | None = None,
+             filename: str | None = None, scale: float = 1.0, ax=None, **kwargs):
+        """Draw the circuit (qubit 0 at the top), as Qiskit's ``draw``.
+
+        ``output="text"`` (the default) returns a text diagram; ``output="mpl"`` returns a
+        matplotlib ``Figure`` (needs the ``plot`` extra; ``style`` is a name such as
+        ``"clifford"``/``"iqp"``/``"bw"`` or a dict of colours, ``fold`` the columns per row,
+        ``filename`` saves the image, ``scale`` scales it, ``ax`` draws into existing axes).
+        Other Qiskit keywords (``initial_state``, ``plot_barriers`` ...) are accepted and ignored.
+        """
         from qnn_core.circuit.draw import draw_text
 
-        if output != "text":
-            raise CircuitError(f"draw output {output!r} is not supported; expected 'text'")
-        return draw_text(self)
+        if output is None or output == "text":
+            text = draw_text(self)
+            if filename is not None:
+                with open(filename, "w", encoding="utf-8") as f:
+                    f.write(text)
+            return text
+        if output == "mpl":
+            from qnn_core.circuit.draw_mpl import draw_mpl
+
+            return draw_mpl(self, style=style, fold=fold, filename=filename, scale=scale, ax=ax)
+        raise CircuitError(f"draw output {output!r} is not supported; expected 'text' or 'mpl'")
+
+    # --- composite instructions -------------------------------------------------------
+    def to_instruction(self, parameter_map=None, label: str | None = None):
+        """This circuit as one operation (Qiskit's ``Instruction``), named ``self.name``;
+        its ``params`` are the circuit's parameters. Append it with ``qc.append(op, qargs)``."""
+        return self._to_operation(False, parameter_map, label)
+
+    def to_gate(self, parameter_map=None, label: str | None = None):
+        """This circuit as one unitary gate (Qiskit's ``Gate``); no clbits or non-unitary ops."""
+        if self.num_clbits:
+            raise CircuitError(f"circuit {self.name!r} has {self.num_clbits} clbits; a gate "
+                               "cannot have clbits (use to_instruction)")
+        bad = sorted({i.name for i in self.flat()._data
+                      if i.name in ("measure", "reset", "initialize")})
+        if bad:
+            raise CircuitError(f"circuit {self.name!r} contains the non-unitary {bad}; expected "
+                               "unitary operations only (use to_instruction)")
+        return self._to_operation(True, parameter_map, label)
+
+    def _to_operation(self, gate: bool, parameter_map, label):
+        from qnn_core.circuit.instruction import composite_operation
+
+        qc = self
+        if parameter_map is not None:
+            qc = self.assign_parameters(parameter_map)
+        return composite_operation(qc, gate=gate, label=label)
+
+    def decompose(self, gates_to_decompose=None, reps: int = 1) -> "QuantumCircuit":
+        """A new circuit with each operation replaced by its definition, one level per rep.
+
+        As Qiskit: composite instructions expand to their definitions, table gates to their
+        standard definitions (:mod:`qnn_core.circuit.definitions`), ``initialize`` to resets and
+        a ``state_preparation``. ``gates_to_decompose``: names, gate classes or operations (or a
+        list of them) restricting which operations expand.
+        """
+        if isinstance(reps, bool) or not isinstance(reps, (int, np.integer)) or reps < 0:
+            raise CircuitError(f"reps is {reps!r}; expected a non-negative integer")
+        names = _decompose_names(gates_to_decompose)
+        qc = self.copy()
+        for _ in range(int(reps)):
+            qc = qc._decompose_once(names)
+        return qc
+
+    def _decompose_once(self, names, composite_only: bool = False) -> "QuantumCircuit":
+        out = self.copy()
+        data, phase = [], self._global_phase
+        for inst in self._data:
+            sub = None
+            if (names is None or inst.name in names) and not (
+                    composite_only and inst.operation is None):
+                sub = _definition_of(inst)
+            if sub is None:
+                data.append(inst)
+                continue
+            data.extend(replace(j, qubits=tuple(inst.qubits[q] for q in j.qubits),
+                                clbits=tuple(inst.clbits[c] for c in j.clbits)) for j in sub._data)
+            phase = _add_phase(phase, sub._global_phase)
+        out._data = data
+        out._global_phase = phase
+        out._changed()
+        return out
+
+    def flat(self) -> "QuantumCircuit":
+        """This circuit with every composite instruction expanded recursively (``self`` when
+        there is none); table gates stay. Cached until the circuit changes. The compiler runs
+        the flat circuit (composite instructions are flattened once, at compile time)."""
+        if not any(i.operation is not None for i in self._data):
+            return self
+        cached = self._compiled_cache.get("flat")
+        if cached is None:
+            cached = self
+            while any(i.operation is not None for i in cached._data):
+                cached = cached._decompose_once(None, composite_only=True)
+            self._compiled_cache["flat"] = cached
+        return cached
+
+
+class _BitLocation(tuple):
+    """``(index, registers)`` of ``find_bit``."""
+
+    def __new__(cls, index, registers):
+        return super().__new__(cls, (index, registers))
+
+    @property
+    def index(self) -> int:
+        return self[0]
+
+    @property
+    def registers(self) -> list:
+        return self[1]
+
+
+def _as_list(arg) -> list:
+    """A qubit/clbit specifier as a list: registers and sequences expand, a bit or int is one."""
+    if isinstance(arg, (QuantumRegister, ClassicalRegister)):
+        return list(arg)
+    if isinstance(arg, (Sequence, range, np.ndarray)) and not isinstance(arg, str):
+        return [b for a in arg for b in (list(a) if isinstance(
+            a, (QuantumRegister, ClassicalRegister)) else [a])]
+    return [arg]
+
+
+def _decompose_names(gates):
+    if gates is None:
+        return None
+    from qnn_core.circuit.instruction import STANDARD_GATE_CLASSES, Operation
+
+    items = gates if isinstance(gates, (list, tuple, set)) else [gates]
+    names = set()
+    by_class = {cls: name for name, cls in STANDARD_GATE_CLASSES.items()}
+    for g in items:
+        if isinstance(g, str):
+            names.add(g)
+        elif isinstance(g, Operation):
+            names.add(g.name)
+        elif isinstance(g, type) and g in by_class:
+            names.add(by_class[g])
+        else:
+            raise InputTypeError(f"gates_to_decompose entry {g!r}; expected a gate name, a gate "
+                                 "class or an operation")
+    return names
+
+
+def _definition_of(inst: Instruction):
+    """The circuit ``inst`` expands to (over its own qubits 0..k-1), or None."""
+    if inst.operation is not None:
+        return inst.operation._with_params(inst.params).definition
+    from qnn_core.circuit.definitions import DEFINED, definition
+
+    if inst.name in DEFINED:
+        ops, phase = definition(inst.name, inst.params)
+        qc = QuantumCircuit(len(inst.qubits), global_phase=phase)
+        for name, qubits, params in ops:
+            qc.append(name, qubits, params=params)
+        return qc
+    k = len(inst.qubits)
+    if inst.name == "initialize":
+        qc = QuantumCircuit(k)
+        qc.reset(range(k))
+        qc.append("state_preparation", range(k), params=inst.params)
+        return qc
+    if inst.name == "ParameterizedInitialize" and not inst.is_parameterized:
+        amps = np.asarray(inst.params, dtype=complex)
+        qc = QuantumCircuit(k)
+        qc.append("initialize", range(k), params=tuple(amps / np.linalg.norm(amps)))
+        return qc
+    return None
+
+
+def _bind_instruction(inst: Instruction, mapping: dict) -> Instruction:
+    params = tuple(_bind(p, mapping) for p in inst.params)
+    if inst.operation is not None:
+        return replace(inst, params=params, operation=inst.operation._with_params(params))
+    return replace(inst, params=params)
+
+
+def _check_amplitudes(name: str, params, num_qubits: int) -> tuple:
+    """State-preparation amplitudes: 2**num_qubits numbers or ParameterExpressions."""
+    if len(params) != 1 << num_qubits:
+        raise CircuitError(f"{name} on {num_qubits} qubits takes {1 << num_qubits} amplitudes; "
+                           f"got {len(params)}")
+    out = []
+    for p in params:
+        if isinstance(p, ParameterExpression):
+            out.append(p)
+            continue
+        if not isinstance(p, (numbers.Number, np.number)):
+            raise InputTypeError(f"{name} amplitude {p!r} has type {type(p).__name__}; expected "
+                                 "a number or a ParameterExpression")
+        if not np.isfinite(complex(p)):
+            raise ParameterError(f"{name} amplitude is {p}; expected a finite number")
+        out.append(complex(p) if name != "ParameterizedInitialize" else _check_real(p, name))
+    if name != "ParameterizedInitialize" and not any(isinstance(p, ParameterExpression) for p in out):
+        norm = np.linalg.norm(np.asarray(out, dtype=complex))
+        if abs(norm - 1.0) > 1e-10:
+            raise CircuitError(f"{name} amplitudes have norm {norm:.12g}; expected norm 1")
+    return tuple(out)
+
+
+def engine_circuit(circuit: "QuantumCircuit") -> "QuantumCircuit":
+    """The flat circuit the compiler runs, after checking its non-unitary operations.
+
+    A ``reset`` must be final (no later operation on its qubit, measurements included); it is
+    dropped and its qubit listed in ``final_resets`` (a partial trace: nothing the Sampler
+    reports changes; an observable on it is refused). A state preparation must act on qubits no
+    earlier operation touched (they are in |0>, where any unitary with the right first column is
+    exact); ``initialize`` on untouched qubits is such a state preparation. Raises CircuitError.
+    """
+    flat = circuit.flat()
+    if not any(i.name in ("reset", "initialize") + _STATE_PREP for i in flat._data):
+        return flat
+    data, touched, reset = [], set(), set()
+    for inst in flat._data:
+        if inst.name == "barrier":
+            data.append(inst)
+            continue
+        if inst.name == "reset":
+            reset.add(inst.qubits[0])
+            continue
+        if reset.intersection(inst.qubits):
+            raise CircuitError(f"{inst.name} on qubits {inst.qubits} follows a reset of qubit "
+                               f"{sorted(reset.intersection(inst.qubits))}; the engine runs only "
+                               "final resets (Statevector runs any reset, collapsing at random)")
+        if inst.name in _STATE_PREP + ("initialize",) and touched.intersection(inst.qubits):
+            raise CircuitError(f"{inst.name} on qubits {inst.qubits} follows other operations on "
+                               f"qubits {sorted(touched.intersection(inst.qubits))}; the engine "
+                               "runs state preparation only on untouched qubits (in |0>); "
+                               "Statevector runs initialize anywhere")
+        if inst.name == "initialize":
+            inst = replace(inst, name="state_preparation")
+        touched.update(inst.qubits)
+        data.append(inst)
+    out = flat.copy()
+    out._data = data
+    out._final_resets = tuple(sorted(reset))
+    return out
 
 
 def _params_equal(a: tuple, b: tuple) -> bool:
@@ -525,7 +908,7 @@ def _params_equal(a: tuple, b: tuple) -> bool:
         elif isinstance(x, ParameterExpression) or isinstance(y, ParameterExpression):
             if x != y:
                 return False
-        elif not np.isclose(float(x), float(y)):
+        elif not np.isclose(complex(x), complex(y)):
             return False
     return True
 

@@ -210,6 +210,9 @@ def derivative_table(program: Program, angles: np.ndarray, adjoint: bool) -> np.
             if not rows.size:
                 continue
             sub = [p[:, rows] for p in params]
+            if not group.spec.spectrum:  # state preparation: no derivative (NaN, see _sweep)
+                out[:, offs[rows, j][:, None] + np.arange(_block_size(group))] = np.nan
+                continue
             block = _h_blocks(group, sub, j) if adjoint else matrix_derivative(group.spec, sub, j)
             vals = (np.diagonal(block, axis1=-2, axis2=-1) if group.diagonal
                     else block.reshape(block.shape[0], rows.size, -1))
@@ -283,7 +286,24 @@ def _sweep(program: Program, angles, src, psi, lam, num_cols: int, wanted=None) 
     hmat = derivative_table(program, angles, adjoint=True)
     adjoint_sweep(psi, lam, program.src_ops, program.src_qargs, inv, hmat, hoff,
                   tables.cols, stop, grads)
+    _check_no_state_preparation(grads)
     return grads
+
+
+def _block_size(group) -> int:
+    d = group.spec.num_params  # a state preparation has 2**k amplitudes on a 2**k matrix
+    return d if group.diagonal else d * d
+
+
+def _check_no_state_preparation(grads: np.ndarray) -> None:
+    """A NaN gradient comes from a state preparation's amplitudes, which have no derivative."""
+    if np.isnan(grads).any():
+        from qnn_core.exceptions import GradientError
+
+        raise GradientError("the gradient reaches the amplitudes of a state preparation "
+                            "(raw_feature_vector, StatePreparation), which have no gradient (as "
+                            "in qiskit-machine-learning); differentiate the weights only "
+                            "(input_gradients=False, or parameters=the weights)")
 
 
 def adjoint_expectation_gradients(program: Program, values: np.ndarray, observables: list,

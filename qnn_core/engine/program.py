@@ -28,7 +28,7 @@ import numpy as np
 
 from qnn_core.circuit.gates import GateSpec, base_matrix, gate_spec
 from qnn_core.circuit.parameter import ParameterExpression, compile_expressions
-from qnn_core.circuit.quantum_circuit import QuantumCircuit
+from qnn_core.circuit.quantum_circuit import QuantumCircuit, engine_circuit
 from qnn_core.exceptions import CircuitError
 from qnn_core.engine.kernels.fuse import (
     F_DENSE, F_DIAG1, F_DIAGK, F_PHASE, G_COPY, G_DIAG, G_ONEQ, fuse_coefs,
@@ -37,7 +37,7 @@ from qnn_core.engine.kernels.opcodes import DENSE1, DIAG, REAL1, coef_count
 
 __all__ = [
     "Program", "ParamGroup", "compile_circuit", "bind", "bind_source", "source_from_angles",
-    "fuse_source",
+    "fuse_source", "check_reset_support",
 ]
 
 _MAX_DIAG_QUBITS = 3
@@ -97,7 +97,7 @@ def compile_circuit(circuit: QuantumCircuit, fuse: bool = True) -> Program:
     key = ("program", fuse)
     cache = circuit._compiled_cache
     if key not in cache:
-        cache[key] = _compile(circuit, fuse)
+        cache[key] = _compile(engine_circuit(circuit), fuse)
     return cache[key]
 
 
@@ -211,7 +211,8 @@ def _compile(circuit: QuantumCircuit, fuse: bool) -> Program:
         fuse_groups=fgroups,
         fuse_factors=factors,
         coef_len=coef_len,
-        info={"num_source_ops": len(sources), "num_ops": len(ops)},
+        info={"num_source_ops": len(sources), "num_ops": len(ops),
+              **({"final_resets": circuit._final_resets} if circuit._final_resets else {})},
     )
 
 
@@ -418,3 +419,25 @@ def fuse_source(program: Program, src: np.ndarray) -> np.ndarray:
     out = np.empty((src.shape[0], program.coef_len), dtype=np.complex128)
     fuse_coefs(src, program.fuse_groups, program.fuse_factors, out)
     return out
+
+
+def check_reset_support(program: Program, observables, where: str = "observable") -> None:
+    """ObservableError if an observable acts on a qubit that a final reset traced out.
+
+    The engine drops a final reset (``engine_circuit``): exact for what no observable reads.
+    """
+    resets = program.info.get("final_resets", ())
+    if not resets:
+        return
+    from qnn_core.exceptions import ObservableError
+    from qnn_core.operators import to_masks
+
+    reset_mask = _mask(resets)
+    for i, op in enumerate(observables):
+        x, z, _ = to_masks(op)
+        support = int(np.bitwise_or.reduce(np.asarray(x, dtype=np.int64) | np.asarray(z, dtype=np.int64)))
+        if support & reset_mask:
+            raise ObservableError(
+                f"{where} {i} acts on qubits {[q for q in resets if support >> q & 1]} that a "
+                "final reset discards; the engine runs a final reset exactly only when no "
+                "observable reads its qubit (use Statevector for a random collapse)")

@@ -18,7 +18,7 @@ import numpy as np
 from qnn_core.circuit.parameter import Parameter
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.engine.outcomes import bit_table, clbit_qubits
-from qnn_core.engine.program import Program, compile_circuit
+from qnn_core.engine.program import Program, check_reset_support, compile_circuit
 from qnn_core.exceptions import GradientError, InputTypeError, ObservableError
 from qnn_core.operators.sparse_pauli_op import SparsePauliOp, as_sparse_pauli_op, to_masks
 from qnn_core.primitives.pubs import check_hermitian
@@ -133,6 +133,7 @@ def estimator_items(circuits, observables, parameter_values, parameters=None) ->
         if op.num_qubits != item.circuit.num_qubits:
             raise ObservableError(f"observables[{i}] acts on {op.num_qubits} qubits; circuits[{i}] "
                                   f"has {item.circuit.num_qubits}")
+        check_reset_support(item.program, [op], f"observables[{i}]")
         if id(op) not in hermitian:
             check_hermitian(op, f"observables[{i}]")
             hermitian.add(id(op))

@@ -29,6 +29,7 @@ import numpy as np
 from qnn_core.circuit.gates import gate_spec, shift_frequencies
 from qnn_core.circuit.parameter import ParameterExpression, compile_gradients
 from qnn_core.engine.program import Program
+from qnn_core.exceptions import GradientError
 from qnn_core.gradients._common import JobItem, estimator_items, observable_key, sampler_items
 from qnn_core.gradients._evaluate import Points, expectations, probabilities
 from qnn_core.gradients.base import (
@@ -72,6 +73,10 @@ def _plan(program: Program) -> _ShiftPlan:
             expr = program.angle_exprs[row[j]] if row[j] >= 0 else None
             if isinstance(expr, ParameterExpression) and expr.parameters:
                 columns.append(int(row[j]))
+                if not spec.spectrum:
+                    raise GradientError(f"{name} amplitudes have no shift rule (no gradient, as in "
+                                        "qiskit-machine-learning); use ReverseEstimatorGradient "
+                                        "for the weights")
                 rules.append(shift_rule(shift_frequencies(spec.spectrum[j])))
     uses = np.zeros((len(columns), len(index)), dtype=bool)
     for c, col in enumerate(columns):

@@ -179,12 +179,23 @@ def from_qiskit(circuit) -> QuantumCircuit:
     ``PauliEvolutionGate``, library blocks, parameterized standard gates); else its matrix when it
     has no free parameters. A definition is Qiskit's own synthesis: for a ``PauliEvolutionGate``
     of non-commuting terms it is a product formula (what Qiskit's transpiler runs), not the exact
-    exponential that ``qiskit.quantum_info.Operator`` computes. Anything left (``reset``, ``delay``, control flow, a parameterized
+    exponential that ``qiskit.quantum_info.Operator`` computes. ``reset``, ``initialize``, ``state_preparation`` and qiskit-machine-learning's
+    ``ParameterizedInitialize`` (``raw_feature_vector``) map one to one. Anything left (``delay``,
+    control flow, a parameterized
     opaque gate) raises :class:`GateError` naming it.
     """
     qiskit = _import_qiskit()
     if not isinstance(circuit, qiskit.QuantumCircuit):
         raise InputTypeError(f"from_qiskit expects a qiskit.QuantumCircuit; got {type(circuit).__name__}")
+    from qiskit.exceptions import QiskitError
+
+    try:
+        return _from_qiskit(circuit)
+    except QiskitError as exc:
+        raise GateError(f"Qiskit could not convert circuit {circuit.name!r}: {exc}") from exc
+
+
+def _from_qiskit(circuit) -> QuantumCircuit:
     conv = _FromQiskit()
     qc = QuantumCircuit(circuit.num_qubits, name=circuit.name)
     _qiskit_registers(circuit, qc)
@@ -206,6 +217,19 @@ def _append_qiskit_data(qc, circuit, qubits: dict, clbits: dict, conv: _FromQisk
     return phase
 
 
+def _amplitudes(op, num_qubits: int) -> np.ndarray:
+    """The amplitudes of a Qiskit Initialize/StatePreparation (label, int or vector params)."""
+    from qnn_core.circuit.instruction import state_amplitudes
+
+    params = op.params
+    if params and all(isinstance(p, str) for p in params):
+        return state_amplitudes("".join(params), num_qubits)
+    if len(params) == 1 and num_qubits >= 1 and len(params) != 1 << num_qubits:
+        return state_amplitudes(int(np.real(params[0])), num_qubits)
+    return state_amplitudes([complex(p) for p in params], num_qubits,
+                            normalize=bool(getattr(op, "_normalize", False)))
+
+
 def _append_qiskit_op(qc, op, qs, cs, conv: _FromQiskit):
     """Append one Qiskit operation; return the global phase it contributes."""
     from qiskit.circuit import Gate
@@ -216,6 +240,13 @@ def _append_qiskit_op(qc, op, qs, cs, conv: _FromQiskit):
         qc.barrier(qs)
     elif name == "measure":
         qc.measure(qs[0], cs[0])
+    elif name == "reset":
+        qc.reset(qs[0])
+    elif name in ("initialize", "state_preparation") and not getattr(op, "_inverse", False):
+        amps = _amplitudes(op, len(qs))
+        qc.append(name, qs, params=tuple(amps))
+    elif name == "ParameterizedInitialize":
+        qc.append(name, qs, params=tuple(conv.value(p) for p in op.params))
     elif name == "global_phase":
         return conv.value(op.params[0])
     elif name == "unitary":
@@ -310,7 +341,9 @@ def to_qiskit(circuit: QuantumCircuit):
     """Convert a qnn_core ``QuantumCircuit`` into a new Qiskit ``QuantumCircuit``.
 
     One quantum register ``q``; our classical registers by name and size; same instructions
-    (``unitary`` as ``UnitaryGate``, ``mcx`` as ``MCXGate``), parameters and global phase.
+    (``unitary`` as ``UnitaryGate``, ``mcx`` as ``MCXGate``, ``initialize``/``state_preparation``
+    as Qiskit's, ``ParameterizedInitialize`` as qiskit-machine-learning's, a composite instruction
+    as a Qiskit ``Instruction``/``Gate`` with the converted definition), parameters and global phase.
     """
     qiskit = _import_qiskit()
     from qiskit.circuit import ClassicalRegister as QCReg
@@ -327,9 +360,29 @@ def to_qiskit(circuit: QuantumCircuit):
         out.add_bits([qiskit.circuit.Clbit() for _ in range(circuit.num_clbits - covered)])
     standard = get_standard_gate_name_mapping()
     conv = _ToQiskit()
+    _append_to_qiskit(out, circuit, conv, standard)
+    out.global_phase = conv.value(circuit.global_phase)
+    return out
+
+
+def _append_to_qiskit(out, circuit: QuantumCircuit, conv: "_ToQiskit", standard) -> None:
+    """Append ``circuit``'s instructions to the Qiskit circuit ``out`` (same bit indices)."""
+    from qiskit.circuit.library import (
+        Initialize, MCXGate, StatePreparation, UnitaryGate,
+    )
+
     for inst in circuit.data:
         qs = list(inst.qubits)
-        if inst.name == "barrier":
+        if inst.operation is not None:
+            out.append(_to_qiskit_operation(inst, conv, standard), qs, list(inst.clbits))
+        elif inst.name == "reset":
+            out.reset(qs[0])
+        elif inst.name in ("initialize", "state_preparation"):
+            cls = Initialize if inst.name == "initialize" else StatePreparation
+            out.append(cls(np.asarray(inst.params, dtype=complex)), qs)
+        elif inst.name == "ParameterizedInitialize":
+            out.append(_parameterized_initialize([conv.value(p) for p in inst.params]), qs)
+        elif inst.name == "barrier":
             out.barrier(qs)
         elif inst.name == "measure":
             out.measure(qs[0], inst.clbits[0])
@@ -340,7 +393,41 @@ def to_qiskit(circuit: QuantumCircuit):
         else:
             gate_class = type(standard[inst.name])
             out.append(gate_class(*(conv.value(p) for p in inst.params)), qs)
-    out.global_phase = conv.value(circuit.global_phase)
+
+
+def _parameterized_initialize(params):
+    """qiskit-machine-learning's raw-feature-vector instruction (or a normalized Initialize)."""
+    try:
+        from qiskit_machine_learning.circuit.library.raw_feature_vector import (
+            ParameterizedInitialize,
+        )
+    except ImportError:
+        if any(not isinstance(p, float) for p in params):
+            raise MissingDependencyError(
+                "converting an unbound raw_feature_vector needs qiskit-machine-learning "
+                "(pip install qiskit-machine-learning); bind its parameters first otherwise"
+            ) from None
+        from qiskit.circuit.library import Initialize
+
+        return Initialize(np.asarray(params, dtype=complex) / np.linalg.norm(params))
+    return ParameterizedInitialize(params)
+
+
+def _to_qiskit_operation(inst, conv: "_ToQiskit", standard):
+    """A composite instruction as a Qiskit Instruction/Gate with the converted definition."""
+    import qiskit
+    from qiskit.circuit import Gate, Instruction
+
+    op = inst.operation._with_params(inst.params)
+    sub = op.definition
+    body = qiskit.QuantumCircuit(sub.num_qubits, sub.num_clbits, name=op.name)
+    _append_to_qiskit(body, sub, conv, standard)
+    body.global_phase = conv.value(sub.global_phase)
+    params = [conv.value(p) for p in inst.params]
+    cls = Gate if op._unitary else Instruction
+    out = (cls(op.name, sub.num_qubits, params, label=op.label) if cls is Gate else
+           cls(op.name, sub.num_qubits, sub.num_clbits, params, label=op.label))
+    out.definition = body
     return out
 
 

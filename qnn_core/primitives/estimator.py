@@ -40,7 +40,7 @@ import numpy as np
 
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.engine.measure import observables_to_masks, table_expectations
-from qnn_core.engine.program import Program, compile_circuit
+from qnn_core.engine.program import Program, check_reset_support, compile_circuit
 from qnn_core.engine.simulate import StateCache, real_dtype, run_chunks
 from qnn_core.operators.sparse_pauli_op import SparsePauliOp
 from qnn_core.primitives.containers import DataBin, PrimitiveResult, PubResult
@@ -76,6 +76,7 @@ def estimator_task(circuit: QuantumCircuit, observables) -> EstimatorTask:
     """An :class:`EstimatorTask` (trusted: ``observables`` already checked against ``circuit``)."""
     program = compile_circuit(circuit)
     ops = tuple(observables)
+    check_reset_support(program, ops)
     real = tuple(SparsePauliOp(op, np.real(op.coeffs)) for op in ops)
     return EstimatorTask(circuit, program, ops, observables_to_masks(list(ops), circuit.num_qubits),
                          real, StateCache())
@@ -181,6 +182,7 @@ def _exact_values(pub: EstimatorPub, shape: tuple[int, ...], dtype) -> np.ndarra
     param_shape = values.shape[:-1]
     rows, inverse = unique_rows(flat_rows(values))
     observables = list(pub.observables.ravel())
+    check_reset_support(pub.program, observables)
     table = _expectation_table(pub.program, observables_to_masks(observables, pub.circuit.num_qubits),
                                rows, dtype)
     row_index = inverse.reshape(param_shape)
