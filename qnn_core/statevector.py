@@ -290,8 +290,8 @@ def _evolve_with_resets(state: Statevector, circuit: QuantumCircuit) -> Statevec
             prep.append(name, qs, params=inst.params)
             gen = getattr(out, "_rng_generator", None)
             program = compile_circuit(prep)
-            states = from_complex(out._data[None, :])
-            run_program(states, program.ops, program.qargs, bind(program, np.zeros((1, 0))))
+            states, _ = bind_and_run(program, program.angle_fn(np.zeros((1, 0))), out._data.dtype,
+                                     initial=from_complex(out._data[None, :]))
             out = Statevector(to_complex(states)[0])
             out._rng_generator = gen
             continue

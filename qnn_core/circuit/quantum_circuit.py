@@ -462,7 +462,7 @@ class QuantumCircuit:
     def add_register(self, *regs):
         """Add registers (``QuantumRegister``/``ClassicalRegister``, as Qiskit), or one classical
         register by ``(name, size)``; returns the last register added (as this circuit holds it)."""
-        if len(regs) == 2 and isinstance(regs[0], str):
+        if len(regs) == 2 and not isinstance(regs[0], (QuantumRegister, ClassicalRegister)):
             name = checks.name(regs[0], "register name", error=CircuitError)
             size = checks.integer(regs[1], "register size", minimum=0, error=CircuitError,
                                   allow_bool=True)

@@ -24,7 +24,7 @@ def clbit_qubits(circuit) -> dict[int, int]:
     The qubit of a clbit is the one its LAST measurement reads. Empty when nothing is measured.
     """
     source: dict[int, int] = {}
-    for inst in circuit.data:
+    for inst in circuit.flat().data:  # measurements inside composites count too
         if inst.name == "measure":
             source[inst.clbits[0]] = inst.qubits[0]
     return {c: source[c] for c in sorted(source)}

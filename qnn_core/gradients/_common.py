@@ -146,7 +146,7 @@ def sampler_items(circuits, parameter_values, parameters=None) -> list[JobItem]:
     """Check the arguments of a sampler gradient's ``run``: circuits must measure something."""
     items = job_items(circuits, parameter_values, parameters)
     for i, item in enumerate(items):
-        if not any(inst.name == "measure" for inst in item.circuit.data):
+        if not any(inst.name == "measure" for inst in item.circuit.flat().data):
             raise GradientError(f"circuits[{i}] has no measurements; expected a circuit with "
                                 "measurements (e.g. call measure_all())")
     return items

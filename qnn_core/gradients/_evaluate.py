@@ -186,7 +186,7 @@ def angle_circuit(circuit: QuantumCircuit) -> tuple[QuantumCircuit, np.ndarray]:
         out.add_register(reg.name, reg.size)
     col = 0  # the columns follow the order of engine.program._lower
     cols = []
-    for inst in circuit.data:
+    for inst in circuit.flat().data:
         if inst.is_parameterized and inst.name not in ("barrier", "measure", "id"):
             params = []
             for p in inst.params:
