@@ -78,14 +78,18 @@ class Evaluation:
     def has_jac(self) -> bool:
         return self._jac is not None
 
-    def fun(self, x: np.ndarray) -> float:
-        """Evaluate the objective (always: a noisy objective must be sampled anew)."""
+    def fun(self, x: np.ndarray, counted: bool = True) -> float:
+        """Evaluate the objective (always: a noisy objective must be sampled anew).
+
+        ``counted=False`` for evaluations qiskit-machine-learning's optimizers do not count in
+        ``nfev`` (the loss reported to a callback, calibration runs), so ``nfev`` matches theirs.
+        """
         x = np.asarray(x, dtype=float)
         raw = np.asarray(self._fun(x), dtype=float)
         if raw.size != 1:
             raise TrainingError(f"the objective returned shape {raw.shape}; expected a scalar")
         value = float(raw.reshape(()))
-        self.nfev += 1
+        self.nfev += bool(counted)
         key = x.tobytes()
         self._memo[key] = value
         self._memo.move_to_end(key)
@@ -111,7 +115,7 @@ class Evaluation:
         value = self._memo.get(x.tobytes())
         if value is None and self.best_x is not None and np.array_equal(x, self.best_x):
             value = self.best_fun
-        return self.fun(x) if value is None else value
+        return self.fun(x, counted=False) if value is None else value
 
     def end_iteration(self, x: np.ndarray, value: float | None = None) -> None:
         """Count one iteration ending at ``x`` and tell the callbacks ``(copy of x, loss)``."""
@@ -122,11 +126,15 @@ class Evaluation:
         for callback in self._callbacks:
             callback(np.array(x, dtype=float), loss)
 
-    def result(self, x: np.ndarray, fun: float | None = None, *, jac_used: bool) -> OptimizerResult:
+    def result(self, x: np.ndarray, fun: float | None = None, *, jac_used: bool,
+               nfev: int | None = None) -> OptimizerResult:
+        """The result at ``x``; ``nfev`` overrides the counted evaluations (ADAM reports its
+        number of steps, as qiskit-machine-learning does)."""
         x = np.array(x, dtype=float)
         value = self.value_at(x) if fun is None else float(fun)
         return OptimizerResult(x=x, fun=value, jac=self.last_jac if jac_used else None,
-                               nfev=self.nfev, njev=self.njev if jac_used else None, nit=self.nit)
+                               nfev=self.nfev if nfev is None else nfev,
+                               njev=self.njev if jac_used else None, nit=self.nit)
 
 
 def forward_difference_gradient(evaluation: Evaluation, x: np.ndarray, epsilon: float,
