@@ -18,12 +18,13 @@ Differences from qiskit-machine-learning 0.9.1 (``TrainableModel`` and ``objecti
   iterations, so with one the callback runs once per objective evaluation;
 * ``verbose=True`` prints iteration, loss and elapsed time; the same lines go to the logger
   ``qnn_core.algorithms`` at INFO level;
-* without ``initial_point`` the start is drawn as qiskit draws it,
-  ``algorithm_globals.random.random(num_weights)`` (:mod:`qnn_core.utils.algorithm_globals`), once,
-  at the first fit, and reused by later fits (so seeded qiskit scripts give the same numbers); the
-  keyword-only ``seed`` argument, if given, draws from ``np.random.default_rng(seed)`` instead.
-  The drawn point is reported by the ``initial_point`` property, as in qiskit, but
-  ``get_params()`` keeps the constructor argument (None), so ``sklearn.base.clone`` stays exact;
+* the start point is chosen as qiskit chooses it: the previous fit's weights with ``warm_start``,
+  else ``initial_point``, else ``algorithm_globals.random.random(num_weights)``
+  (:mod:`qnn_core.utils.algorithm_globals`); as in qiskit the chosen point is written back
+  (``initial_point`` reports it and later fits reuse it), so seeded qiskit scripts give the same
+  numbers. The keyword-only ``seed`` argument, if given, draws from
+  ``np.random.default_rng(seed)`` instead. ``get_params()`` keeps the constructor arguments, so
+  ``sklearn.base.clone`` stays exact;
 * ``get_params``/``set_params`` work with and without scikit-learn, so ``sklearn.base.clone``
   works; scikit-learn is optional (the estimators inherit ``BaseEstimator`` only when it is
   installed).
@@ -220,7 +221,6 @@ class TrainableModel(SerializableModelMixin, _EstimatorBase):
         self._verbose = bool(verbose)
         self._seed = seed
         self._fit_result: OptimizerResult | None = None
-        self._drawn_point: np.ndarray | None = None
         self._params = {"neural_network": neural_network, "loss": loss, "optimizer": optimizer,
                         "warm_start": warm_start, "initial_point": initial_point,
                         "callback": callback, "verbose": verbose, "seed": seed}
@@ -246,6 +246,8 @@ class TrainableModel(SerializableModelMixin, _EstimatorBase):
         fresh = type(self)(**{**self._params, **params})
         keep = set(params) <= self._LIGHT_PARAMS
         fitted = {k: v for k, v in self.__dict__.items() if k in self._FITTED_STATE} if keep else {}
+        if "initial_point" in params:
+            fitted.pop("_initial_point", None)
         self.__dict__.clear()
         self.__dict__.update(fresh.__dict__)
         self.__dict__.update(fitted)
@@ -254,7 +256,7 @@ class TrainableModel(SerializableModelMixin, _EstimatorBase):
     _LIGHT_PARAMS = frozenset({"optimizer", "warm_start", "initial_point", "callback", "verbose",
                                "seed"})
     # attributes written by fit (the network too: VQC adapts its output to the classes seen)
-    _FITTED_STATE: tuple[str, ...] = ("_fit_result", "_neural_network", "_drawn_point")
+    _FITTED_STATE: tuple[str, ...] = ("_fit_result", "_neural_network", "_initial_point")
 
     # --- attributes (qiskit-machine-learning's) ------------------------------------------------
     @property
@@ -284,8 +286,8 @@ class TrainableModel(SerializableModelMixin, _EstimatorBase):
 
     @property
     def initial_point(self):
-        """The ``initial_point`` given, or after a fit without one the point drawn for it."""
-        return self._drawn_point if self._initial_point is None else self._initial_point
+        """The start point of the last fit (qiskit writes it back), or the one given."""
+        return self._initial_point
 
     @initial_point.setter
     def initial_point(self, initial_point) -> None:
@@ -332,9 +334,7 @@ class TrainableModel(SerializableModelMixin, _EstimatorBase):
         objective = Objective(x, targets, network, self._loss, kind)
         x0 = self._start_point(network.num_weights)
         result = self._minimize(objective, x0)
-        if self._initial_point is None and self._drawn_point is None:
-            updates = {**updates, "_drawn_point": x0.copy()}
-        self.__dict__.update(updates)
+        self.__dict__.update({**updates, "_initial_point": x0.copy()})
         self._neural_network = network
         self._fit_result = result
         return self
@@ -344,8 +344,6 @@ class TrainableModel(SerializableModelMixin, _EstimatorBase):
             point, origin = self._fit_result.x, "the previous fit's weights"
         elif self._initial_point is not None:
             point, origin = self._initial_point, "initial_point"
-        elif self._drawn_point is not None and self._drawn_point.size == num_weights:
-            return self._drawn_point.copy()
         elif self._seed is not None:
             return np.random.default_rng(self._seed).random(num_weights)
         else:  # qiskit-machine-learning's draw, from its global generator

@@ -169,7 +169,12 @@ def test_warm_start_continues_from_fitted_weights():
     clf.warm_start = False  # the fitted state survives the setter
     np.testing.assert_array_equal(clf.weights, clf.fit_result.x)
     clf.fit(X, y)
-    np.testing.assert_array_equal(minimizer.starts[2], start)
+    # as qiskit: the chosen start point is written back, so the third fit starts where the
+    # second (warm) one started
+    np.testing.assert_array_equal(minimizer.starts[2], first)
+    np.testing.assert_array_equal(clf.initial_point, first)
+    clf.set_params(initial_point=start).fit(X, y)
+    np.testing.assert_array_equal(minimizer.starts[3], start)
 
 
 def test_warm_start_rejects_other_classes():
