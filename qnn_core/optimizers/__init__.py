@@ -10,7 +10,18 @@ from qnn_core.optimizers.adam import ADAM
 from qnn_core.optimizers.base import Optimizer
 from qnn_core.optimizers.gradient_descent import GradientDescent
 from qnn_core.optimizers.result import OptimizerResult
-from qnn_core.optimizers.scipy_optimizers import COBYLA, L_BFGS_B, SLSQP, SciPyOptimizer
+from qnn_core.optimizers.nft import NFT
+from qnn_core.optimizers.scipy_optimizers import (
+    CG,
+    COBYLA,
+    L_BFGS_B,
+    NELDER_MEAD,
+    P_BFGS,
+    POWELL,
+    SLSQP,
+    TNC,
+    SciPyOptimizer,
+)
 from qnn_core.optimizers.spsa import SPSA
 
 __all__ = [
@@ -20,6 +31,12 @@ __all__ = [
     "COBYLA",
     "L_BFGS_B",
     "SLSQP",
+    "NELDER_MEAD",
+    "POWELL",
+    "CG",
+    "TNC",
+    "P_BFGS",
+    "NFT",
     "ADAM",
     "GradientDescent",
     "SPSA",
