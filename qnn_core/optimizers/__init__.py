@@ -7,7 +7,7 @@ Gradients are always handled as float64 ``(num_weights,)``.
 """
 
 from qnn_core.optimizers.adam import ADAM
-from qnn_core.optimizers.base import Optimizer
+from qnn_core.optimizers.base import Optimizer, OptimizerSupportLevel
 from qnn_core.optimizers.gradient_descent import GradientDescent
 from qnn_core.optimizers.result import OptimizerResult
 from qnn_core.optimizers.nft import NFT
@@ -26,6 +26,7 @@ from qnn_core.optimizers.spsa import SPSA
 
 __all__ = [
     "Optimizer",
+    "OptimizerSupportLevel",
     "OptimizerResult",
     "SciPyOptimizer",
     "COBYLA",

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from enum import IntEnum
 
 import numpy as np
 
 from qnn_core.exceptions import InputTypeError, TrainingError
 from qnn_core.optimizers.result import OptimizerResult
 
-__all__ = ["Optimizer", "Evaluation", "as_point", "forward_difference_gradient", "CALLBACK"]
+__all__ = ["Optimizer", "OptimizerSupportLevel", "Evaluation", "as_point",
+           "forward_difference_gradient", "CALLBACK"]
 
 CALLBACK = Callable[[np.ndarray, float], None]
 
@@ -154,6 +156,15 @@ def forward_difference_gradient(evaluation: Evaluation, x: np.ndarray, epsilon: 
     return grad
 
 
+class OptimizerSupportLevel(IntEnum):
+    """How an optimizer treats a ``minimize`` argument (qiskit-machine-learning's levels)."""
+
+    not_supported = 0
+    ignored = 1
+    supported = 2
+    required = 3
+
+
 class Optimizer:
     """Base of every optimizer: ``minimize(fun, x0, jac=None, bounds=None, *, callback=None)``.
 
@@ -195,6 +206,24 @@ class Optimizer:
 
     def _minimize(self, evaluation: Evaluation, x0: np.ndarray, bounds) -> OptimizerResult:
         raise NotImplementedError
+
+    # which minimize arguments the optimizer uses: (gradient, bounds); x0 is always required
+    _SUPPORT = (OptimizerSupportLevel.supported, OptimizerSupportLevel.ignored)
+
+    def get_support_level(self) -> dict:
+        """``{"gradient", "bounds", "initial_point"}`` -> :class:`OptimizerSupportLevel`, as
+        qiskit-machine-learning reports them."""
+        gradient, bounds = self._SUPPORT
+        return {"gradient": gradient, "bounds": bounds,
+                "initial_point": OptimizerSupportLevel.required}
+
+    @property
+    def is_gradient_supported(self) -> bool:
+        return self.get_support_level()["gradient"] >= OptimizerSupportLevel.supported
+
+    @property
+    def is_bounds_supported(self) -> bool:
+        return self.get_support_level()["bounds"] >= OptimizerSupportLevel.supported
 
     @property
     def settings(self) -> dict:

@@ -77,3 +77,7 @@ class NFT(SciPyOptimizer):
     @property
     def uses_gradient(self) -> bool:
         return False
+
+    @property
+    def supports_bounds(self) -> bool:
+        return False

@@ -37,7 +37,7 @@ import scipy
 import scipy.optimize
 
 from qnn_core.exceptions import InputTypeError, TrainingError
-from qnn_core.optimizers.base import CALLBACK, Evaluation, Optimizer
+from qnn_core.optimizers.base import CALLBACK, Evaluation, Optimizer, OptimizerSupportLevel
 from qnn_core.optimizers.result import OptimizerResult
 from qnn_core.utils.algorithm_globals import algorithm_globals
 
@@ -103,6 +103,12 @@ class SciPyOptimizer(Optimizer):
 
     def _scipy_options(self) -> dict:
         return dict(self._options)
+
+    def get_support_level(self) -> dict:
+        level = OptimizerSupportLevel
+        return {"gradient": level.supported if self.uses_gradient else level.ignored,
+                "bounds": level.supported if self.supports_bounds else level.ignored,
+                "initial_point": level.required}
 
     def _minimize(self, evaluation: Evaluation, x0: np.ndarray, bounds) -> OptimizerResult:
         uses_gradient = self.uses_gradient

@@ -29,7 +29,7 @@ import numpy as np
 import scipy.linalg
 
 from qnn_core.exceptions import TrainingError
-from qnn_core.optimizers.base import CALLBACK, Evaluation, Optimizer
+from qnn_core.optimizers.base import CALLBACK, Evaluation, Optimizer, OptimizerSupportLevel
 from qnn_core.optimizers.gradient_descent import learning_rate_iterator
 from qnn_core.optimizers.result import OptimizerResult
 from qnn_core.utils.algorithm_globals import algorithm_globals
@@ -122,6 +122,8 @@ class SPSA(Optimizer):
         self.callback = callback
         self.termination_checker = termination_checker
         self.seed = seed
+
+    _SUPPORT = (OptimizerSupportLevel.ignored, OptimizerSupportLevel.ignored)
 
     @property
     def settings(self) -> dict:

@@ -90,3 +90,12 @@ def test_bad_arguments():
         ours.SciPyOptimizer(3)
     with pytest.raises(TrainingError, match="max_processes is 0"):
         ours.P_BFGS(max_processes=0)
+
+
+@pytest.mark.parametrize("name", ["COBYLA", "L_BFGS_B", "SLSQP", "NELDER_MEAD", "POWELL", "CG",
+                                  "TNC", "P_BFGS", "NFT", "GradientDescent", "SPSA"])
+def test_support_levels_as_qiskit(name):
+    mine = getattr(ours, name)().get_support_level()
+    theirs = getattr(qopt, name)().get_support_level()
+    assert {k: int(v) for k, v in mine.items()} == {k: int(v) for k, v in theirs.items()}
+    assert isinstance(mine["gradient"], ours.OptimizerSupportLevel)
