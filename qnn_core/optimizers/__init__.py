@@ -10,6 +10,7 @@ from qnn_core.optimizers.adam import ADAM
 from qnn_core.optimizers.base import Optimizer, OptimizerSupportLevel
 from qnn_core.optimizers.gradient_descent import GradientDescent
 from qnn_core.optimizers.result import OptimizerResult
+from qnn_core.optimizers.gsls import GSLS
 from qnn_core.optimizers.nft import NFT
 from qnn_core.optimizers.scipy_optimizers import (
     CG,
@@ -38,6 +39,7 @@ __all__ = [
     "TNC",
     "P_BFGS",
     "NFT",
+    "GSLS",
     "ADAM",
     "GradientDescent",
     "SPSA",

@@ -99,3 +99,25 @@ def test_support_levels_as_qiskit(name):
     theirs = getattr(qopt, name)().get_support_level()
     assert {k: int(v) for k, v in mine.items()} == {k: int(v) for k, v in theirs.items()}
     assert isinstance(mine["gradient"], ours.OptimizerSupportLevel)
+
+
+@pytest.mark.parametrize("bounded", [False, True])
+def test_gsls_same_trajectory_as_qiskit(bounded):
+    from qiskit_machine_learning.utils import algorithm_globals as q_globals
+
+    from qnn_core.utils import algorithm_globals
+
+    kwargs = {"maxiter": 60, "sampling_radius": 0.1, "initial_step_size": 0.01}
+    bounds = [(-0.05, 0.05), (-0.05, 0.05)] if bounded else None
+    fun = (lambda x: float(np.sum(x ** 2))) if bounded else rosen
+    x0 = np.array([0.1, 0.1]) if bounded else np.zeros(2)
+    q_globals.random_seed = 50
+    theirs = qopt.GSLS(**kwargs).minimize(fun, x0.copy(), bounds=bounds)
+    algorithm_globals.random_seed = 50
+    calls = []
+    mine = ours.GSLS(**kwargs).minimize(fun, x0.copy(), bounds=bounds,
+                                        callback=lambda w, f: calls.append(f))
+    np.testing.assert_allclose(mine.x, theirs.x, rtol=1e-12, atol=1e-15)
+    assert mine.fun == pytest.approx(theirs.fun, rel=1e-12, abs=1e-15)
+    assert mine.nfev == theirs.nfev and len(calls) == mine.nit > 0
+    assert ours.GSLS(**kwargs).settings["sampling_radius"] == 0.1
