@@ -7,6 +7,7 @@ Gradients are always handled as float64 ``(num_weights,)``.
 """
 
 from qnn_core.optimizers.adam import ADAM
+from qnn_core.optimizers.aqgd import AQGD
 from qnn_core.optimizers.base import Optimizer, OptimizerSupportLevel
 from qnn_core.optimizers.gradient_descent import GradientDescent
 from qnn_core.optimizers.result import OptimizerResult
@@ -40,6 +41,7 @@ __all__ = [
     "P_BFGS",
     "NFT",
     "GSLS",
+    "AQGD",
     "ADAM",
     "GradientDescent",
     "SPSA",

@@ -101,6 +101,24 @@ class Evaluation:
             self.best_fun, self.best_x = value, x.copy()
         return value
 
+    def fun_many(self, points: np.ndarray, group: int = 1) -> np.ndarray:
+        """The objective at each row of ``points`` ``(m, n)``: float64 ``(m,)``. With
+        ``group > 1`` the objective is called with blocks of up to ``group`` rows at once and must
+        return one value per row (qiskit's ``max_evals_grouped`` contract)."""
+        if group <= 1:
+            return np.array([self.fun(p) for p in points])
+        values = []
+        for start in range(0, len(points), group):
+            block = np.asarray(points[start:start + group], dtype=float)
+            raw = np.asarray(self._fun(block), dtype=float).reshape(-1)
+            if raw.size != len(block):
+                raise TrainingError(f"the objective returned {raw.size} values for a block of "
+                                    f"{len(block)} points; expected one per point "
+                                    "(max_evals_grouped > 1)")
+            self.nfev += len(block)
+            values.append(raw)
+        return np.concatenate(values)
+
     def jac(self, x: np.ndarray) -> np.ndarray:
         """The user's gradient as float64 ``(n,)``."""
         grad = np.asarray(self._jac(np.asarray(x, dtype=float)), dtype=float)

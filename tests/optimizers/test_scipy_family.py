@@ -121,3 +121,32 @@ def test_gsls_same_trajectory_as_qiskit(bounded):
     assert mine.fun == pytest.approx(theirs.fun, rel=1e-12, abs=1e-15)
     assert mine.nfev == theirs.nfev and len(calls) == mine.nit > 0
     assert ours.GSLS(**kwargs).settings["sampling_radius"] == 0.1
+
+
+def _vqe_like(x):  # a sinusoid in each parameter, as AQGD's parameter-shift rule needs
+    x = np.atleast_2d(x)
+    out = np.cos(x[:, 0]) * np.sin(x[:, 1]) + 0.5 * np.cos(x[:, 1] - 0.3)
+    return out if out.size > 1 else float(out[0])
+
+
+@pytest.mark.parametrize("kwargs", [{"maxiter": 40}, {"maxiter": [10, 20], "eta": [1.0, 0.5],
+                                                      "momentum": [0.0, 0.5]},
+                                    {"maxiter": 200, "tol": 1e-4, "averaging": 4}])
+@pytest.mark.parametrize("group", [1, 3])
+def test_aqgd_same_trajectory_as_qiskit(kwargs, group):
+    x0 = np.array([0.1, 0.7])
+    theirs = qopt.AQGD(**kwargs, max_evals_grouped=group).minimize(_vqe_like, x0.copy())
+    calls = []
+    mine = ours.AQGD(**kwargs, max_evals_grouped=group).minimize(
+        _vqe_like, x0.copy(), callback=lambda w, f: calls.append(f))
+    np.testing.assert_allclose(mine.x, theirs.x, rtol=1e-12, atol=1e-14)
+    assert mine.nfev == theirs.nfev
+    assert mine.fun == pytest.approx(_vqe_like(mine.x), abs=1e-14)
+    assert len(calls) == mine.nit and mine.nit in (theirs.nit, theirs.nit - 1)
+
+
+def test_aqgd_bad_arguments():
+    with pytest.raises(TrainingError, match="expected the same number"):
+        ours.AQGD(maxiter=[1000], eta=[1.0, 0.5], momentum=[0.0, 0.5])
+    with pytest.raises(TrainingError, match="momentum 1.5"):
+        ours.AQGD(momentum=1.5)
