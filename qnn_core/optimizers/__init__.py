@@ -9,7 +9,7 @@ Gradients are always handled as float64 ``(num_weights,)``.
 from qnn_core.optimizers.adam import ADAM
 from qnn_core.optimizers.aqgd import AQGD
 from qnn_core.optimizers.base import Optimizer, OptimizerSupportLevel
-from qnn_core.optimizers.gradient_descent import GradientDescent
+from qnn_core.optimizers.gradient_descent import GradientDescent, GradientDescentState
 from qnn_core.optimizers.result import OptimizerResult
 from qnn_core.optimizers.gsls import GSLS
 from qnn_core.optimizers.nft import NFT
@@ -25,6 +25,12 @@ from qnn_core.optimizers.scipy_optimizers import (
     SciPyOptimizer,
 )
 from qnn_core.optimizers.spsa import SPSA
+from qnn_core.optimizers.steppable_optimizer import (
+    AskData,
+    OptimizerState,
+    SteppableOptimizer,
+    TellData,
+)
 
 __all__ = [
     "Optimizer",
@@ -44,5 +50,10 @@ __all__ = [
     "AQGD",
     "ADAM",
     "GradientDescent",
+    "GradientDescentState",
+    "SteppableOptimizer",
+    "OptimizerState",
+    "AskData",
+    "TellData",
     "SPSA",
 ]
