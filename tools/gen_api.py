@@ -28,6 +28,8 @@ MODULES = (
     "qnn_core.neural_networks",
     "qnn_core.algorithms",
     "qnn_core.optimizers",
+    "qnn_core.utils",
+    "qnn_core.utils.loss_functions",
     "qnn_core.interop.qiskit",
     "qnn_core.engine.simulate",
     "qnn_core.exceptions",

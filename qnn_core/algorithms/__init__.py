@@ -10,10 +10,12 @@ qiskit-machine-learning are listed in the docstrings of :mod:`.trainable_model`,
 from qnn_core.algorithms.classifiers import VQC, NeuralNetworkClassifier
 from qnn_core.algorithms.losses import CrossEntropyLoss, L1Loss, L2Loss, Loss
 from qnn_core.algorithms.regressors import VQR, NeuralNetworkRegressor
+from qnn_core.algorithms.serializable_model import SerializableModelMixin
 from qnn_core.algorithms.trainable_model import Objective, TrainableModel
 
 __all__ = [
     "TrainableModel",
+    "SerializableModelMixin",
     "Objective",
     "NeuralNetworkClassifier",
     "VQC",

@@ -19,8 +19,9 @@ value where qiskit fails later or silently):
 
 * binary labels other than -1/+1 (e.g. 0/1 or strings) work: qiskit trains towards the raw labels
   and its ``predict`` returns -1/+1, or fails to decode string labels;
-* ``predict`` returns ``(N,)`` labels (qiskit: ``(N, 1)`` for the binary case; a 0-d array for a
-  single sample); a zero output counts as the positive class (qiskit: label 0);
+* ``predict`` returns ``(N, 1)`` labels for a one-output network (as qiskit) and ``(N,)`` labels
+  otherwise, also for a single 1-D sample (``N = 1``; qiskit squeezes some of these to 0-d); a
+  zero output counts as the positive class (qiskit: label 0);
 * ``predict_proba`` of a binary (one-output) classifier returns ``(N, 2)`` probabilities
   ``[(1 - f) / 2, (1 + f) / 2]`` in the order of ``classes_`` (qiskit: the raw ``(N, 1)`` output);
 * ``cross_entropy`` is accepted only with one-hot targets (qiskit computes a meaningless value
@@ -51,7 +52,8 @@ from qnn_core.algorithms.trainable_model import (
 from qnn_core.exceptions import TrainingError
 from qnn_core.library import qnn_circuit, real_amplitudes, z_feature_map, zz_feature_map
 
-__all__ = ["NeuralNetworkClassifier", "VQC", "LabelCodec", "encode_targets", "is_one_hot"]
+__all__ = ["NeuralNetworkClassifier", "VQC", "LabelCodec", "ModuloInterpret", "encode_targets",
+           "is_one_hot"]
 
 _MIXIN = (ClassifierMixin,) if HAS_SKLEARN else ()
 
@@ -234,10 +236,11 @@ class NeuralNetworkClassifier(*_MIXIN, TrainableModel):
         return dense(self._neural_network.forward(x, self._fit_result.x), self._neural_network)
 
     def predict(self, X) -> np.ndarray:
-        """Predicted labels ``(N,)`` (one-hot rows ``(N, num_classes)`` if trained on such rows)."""
+        """Predicted labels: ``(N, 1)`` for a one-output network (qiskit's shape), else ``(N,)``
+        (one-hot rows ``(N, num_classes)`` if trained on such rows)."""
         out = self._forward(X)
         if out.shape[1] == 1:
-            return self._codec.decode((out[:, 0] >= 0).astype(np.int64))
+            return self._codec.decode((out >= 0).astype(np.int64))
         idx = np.argmax(out, axis=1)
         if self._codec is not None:
             return self._codec.decode(idx)
@@ -256,11 +259,26 @@ class NeuralNetworkClassifier(*_MIXIN, TrainableModel):
     def score(self, X, y, sample_weight=None) -> float:
         """Mean accuracy of ``predict(X)`` against ``y`` (row-wise for one-hot rows)."""
         predicted = self.predict(X)
+        if predicted.ndim == 2 and predicted.shape[1] == 1:
+            predicted = predicted[:, 0]
+        if scipy.sparse.issparse(y):
+            y = y.toarray()
         y = _labels(y, predicted.shape[0]) if predicted.ndim == 1 else np.asarray(y)
         if y.shape != predicted.shape:
             raise TrainingError(f"y has shape {y.shape}; expected {predicted.shape} like predict(X)")
         hits = (y == predicted) if y.ndim == 1 else np.all(y == predicted, axis=1)
         return float(np.average(hits, weights=sample_weight))
+
+
+@dataclass(frozen=True)
+class ModuloInterpret:
+    """VQC's default ``interpret``: bitstring index ``x`` -> class ``x % num_classes`` (a class,
+    not a closure, so that a VQC pickles)."""
+
+    num_classes: int
+
+    def __call__(self, x: int) -> int:
+        return x % self.num_classes
 
 
 def vqc_circuit(num_qubits, feature_map, ansatz):
@@ -308,10 +326,7 @@ class VQC(NeuralNetworkClassifier):
     def _network(self, num_classes: int):
         from qnn_core.neural_networks import SamplerQNN  # the network layer sits above us
 
-        interpret = self._interpret
-        if interpret is None:
-            def interpret(x: int, num_classes: int = num_classes) -> int:
-                return x % num_classes
+        interpret = ModuloInterpret(num_classes) if self._interpret is None else self._interpret
         return SamplerQNN(circuit=self._circuit, sampler=self._sampler,
                           input_params=self._feature_map.parameters,
                           weight_params=self._ansatz.parameters, interpret=interpret,

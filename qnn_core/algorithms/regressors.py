@@ -5,14 +5,15 @@ shape (``y`` of shape ``(N,)`` or ``(N, 1)`` for one output, ``(N, *output_shape
 
 Differences from qiskit-machine-learning:
 
-* ``predict`` returns ``(N,)`` for a one-output network (qiskit: ``(N, 1)``, which broadcasts to
-  ``(N, N)`` in ``y - model.predict(X)``), ``(N, *output_shape)`` otherwise;
+* none in ``predict``: it returns ``(N, *output_shape)``, so ``(N, 1)`` for one output as qiskit
+  (beware: ``y - model.predict(X)`` with ``y`` of shape ``(N,)`` broadcasts to ``(N, N)``);
 * a multi-output network is fitted output by output against ``(N, *output_shape)`` targets
   (qiskit applies its multi-class classification objective, treating targets as class indices);
 * ``score`` is the coefficient of determination R² computed here (same value as scikit-learn's
   ``r2_score`` with uniform averaging over outputs), so scikit-learn is not required;
-* VQR's ``observable`` must be a qnn_core ``SparsePauliOp`` or a Pauli label; ``pass_manager`` does
-  not exist.
+* VQR's ``observable`` must be a qnn_core ``SparsePauliOp`` or a Pauli label (anything else, e.g.
+  a circuit, raises :class:`~qnn_core.exceptions.TrainingError`, a ``ValueError`` as in qiskit);
+  ``pass_manager`` does not exist.
 """
 
 from __future__ import annotations
@@ -80,15 +81,16 @@ class NeuralNetworkRegressor(*_MIXIN, TrainableModel):
         return self._neural_network, targets.reshape(shape), "direct", {}
 
     def predict(self, X) -> np.ndarray:
-        """Network outputs: ``(N,)`` for one output, else ``(N, *output_shape)``."""
+        """Network outputs ``(N, *output_shape)`` (``(N, 1)`` for one output, as qiskit)."""
         self._check_fitted()
         x = validate_features(X, self._neural_network.num_inputs)
-        out = dense(self._neural_network.forward(x, self._fit_result.x), self._neural_network)
-        return out[:, 0] if self._neural_network.output_shape == (1,) else out
+        return dense(self._neural_network.forward(x, self._fit_result.x), self._neural_network)
 
     def score(self, X, y, sample_weight=None) -> float:
         """Coefficient of determination R² of ``predict(X)`` against ``y``."""
         predicted = self.predict(X)
+        if scipy.sparse.issparse(y):
+            y = y.toarray()
         y = np.asarray(y, dtype=float)
         if y.size != predicted.size or len(y) != len(predicted):
             raise TrainingError(f"y has shape {y.shape}; expected {predicted.shape} like predict(X)")
@@ -105,6 +107,11 @@ class VQR(NeuralNetworkRegressor):
                  initial_point=None, callback=None, *, estimator=None, verbose: bool = False,
                  seed: int | None = None) -> None:
         from qnn_core.neural_networks import EstimatorQNN  # the network layer sits above us
+        from qnn_core.operators import SparsePauliOp
+
+        if observable is not None and not isinstance(observable, (str, SparsePauliOp)):
+            raise TrainingError(f"observable is a {type(observable).__name__}; expected None, a "
+                                "SparsePauliOp or a Pauli label string")
 
         circuit, fmap, circ_ansatz = vqc_circuit(num_qubits, feature_map, ansatz)
         self._circuit = circuit

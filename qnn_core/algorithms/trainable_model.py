@@ -18,9 +18,13 @@ Differences from qiskit-machine-learning 0.9.1 (``TrainableModel`` and ``objecti
   iterations, so with one the callback runs once per objective evaluation;
 * ``verbose=True`` prints iteration, loss and elapsed time; the same lines go to the logger
   ``qnn_core.algorithms`` at INFO level;
-* without ``initial_point`` the start is ``np.random.default_rng(seed).random(num_weights)``
-  (uniform in [0, 1) as in qiskit, but from the ``seed`` argument, not a global generator), and
-  the drawn point is not written back into ``initial_point``;
+* the start point is chosen as qiskit chooses it: the previous fit's weights with ``warm_start``,
+  else ``initial_point``, else ``algorithm_globals.random.random(num_weights)``
+  (:mod:`qnn_core.utils.algorithm_globals`); as in qiskit the chosen point is written back
+  (``initial_point`` reports it and later fits reuse it), so seeded qiskit scripts give the same
+  numbers. The keyword-only ``seed`` argument, if given, draws from
+  ``np.random.default_rng(seed)`` instead. ``get_params()`` keeps the constructor arguments, so
+  ``sklearn.base.clone`` stays exact;
 * ``get_params``/``set_params`` work with and without scikit-learn, so ``sklearn.base.clone``
   works; scikit-learn is optional (the estimators inherit ``BaseEstimator`` only when it is
   installed).
@@ -37,7 +41,9 @@ import scipy.sparse
 
 from qnn_core.algorithms.losses import Loss, get_loss
 from qnn_core.exceptions import InputTypeError, TrainingError
+from qnn_core.algorithms.serializable_model import SerializableModelMixin
 from qnn_core.optimizers import SLSQP, Optimizer, OptimizerResult
+from qnn_core.utils.algorithm_globals import algorithm_globals
 
 try:  # scikit-learn is optional: with it the models are genuine sklearn estimators
     from sklearn.base import BaseEstimator as _EstimatorBase
@@ -63,8 +69,10 @@ def dense(array, network) -> np.ndarray:
 
 
 def validate_features(X, num_inputs: int) -> np.ndarray:
-    """``X`` as float64 ``(N, num_inputs)``; a 1-D ``X`` is N samples of one feature.
+    """``X`` as float64 ``(N, num_inputs)``.
 
+    A 1-D ``X`` of ``num_inputs > 1`` values is one sample (as qiskit's networks read it); for a
+    one-input network a 1-D ``X`` is N samples of one feature (qiskit accepts only N = 1 there).
     scipy sparse matrices are densified (as qiskit does). TrainingError on anything else.
     """
     if scipy.sparse.issparse(X):
@@ -75,6 +83,8 @@ def validate_features(X, num_inputs: int) -> np.ndarray:
         raise TrainingError(f"X could not be read as real numbers ({exc}); got {X!r:.200}") from None
     if x.ndim == 1 and num_inputs == 1:
         x = x.reshape(-1, 1)
+    elif x.ndim == 1 and x.shape[0] == num_inputs:
+        x = x.reshape(1, -1)
     if x.ndim != 2 or x.shape[1] != num_inputs or x.shape[0] == 0:
         raise TrainingError(f"X has shape {x.shape}; expected (num_samples, {num_inputs}) with "
                             f"num_samples >= 1 (the network has {num_inputs} inputs)")
@@ -181,7 +191,7 @@ class _Progress:
             self._callback(weights, loss)
 
 
-class TrainableModel(_EstimatorBase):
+class TrainableModel(SerializableModelMixin, _EstimatorBase):
     """State and training loop shared by the classifiers and regressors (see module docstring).
 
     Subclasses implement ``_prepare(x, y) -> (network, targets, kind, updates)`` (``x`` already
@@ -236,6 +246,8 @@ class TrainableModel(_EstimatorBase):
         fresh = type(self)(**{**self._params, **params})
         keep = set(params) <= self._LIGHT_PARAMS
         fitted = {k: v for k, v in self.__dict__.items() if k in self._FITTED_STATE} if keep else {}
+        if "initial_point" in params:
+            fitted.pop("_initial_point", None)
         self.__dict__.clear()
         self.__dict__.update(fresh.__dict__)
         self.__dict__.update(fitted)
@@ -244,7 +256,7 @@ class TrainableModel(_EstimatorBase):
     _LIGHT_PARAMS = frozenset({"optimizer", "warm_start", "initial_point", "callback", "verbose",
                                "seed"})
     # attributes written by fit (the network too: VQC adapts its output to the classes seen)
-    _FITTED_STATE: tuple[str, ...] = ("_fit_result", "_neural_network")
+    _FITTED_STATE: tuple[str, ...] = ("_fit_result", "_neural_network", "_initial_point")
 
     # --- attributes (qiskit-machine-learning's) ------------------------------------------------
     @property
@@ -274,6 +286,7 @@ class TrainableModel(_EstimatorBase):
 
     @property
     def initial_point(self):
+        """The start point of the last fit (qiskit writes it back), or the one given."""
         return self._initial_point
 
     @initial_point.setter
@@ -319,8 +332,9 @@ class TrainableModel(_EstimatorBase):
         if network.num_weights == 0:
             raise TrainingError("the network has no weights; there is nothing to train")
         objective = Objective(x, targets, network, self._loss, kind)
-        result = self._minimize(objective, self._start_point(network.num_weights))
-        self.__dict__.update(updates)
+        x0 = self._start_point(network.num_weights)
+        result = self._minimize(objective, x0)
+        self.__dict__.update({**updates, "_initial_point": x0.copy()})
         self._neural_network = network
         self._fit_result = result
         return self
@@ -330,8 +344,10 @@ class TrainableModel(_EstimatorBase):
             point, origin = self._fit_result.x, "the previous fit's weights"
         elif self._initial_point is not None:
             point, origin = self._initial_point, "initial_point"
-        else:
+        elif self._seed is not None:
             return np.random.default_rng(self._seed).random(num_weights)
+        else:  # qiskit-machine-learning's draw, from its global generator
+            return algorithm_globals.random.random(num_weights)
         try:
             x0 = np.array(point, dtype=float).reshape(-1)
         except (TypeError, ValueError) as exc:

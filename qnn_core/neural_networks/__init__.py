@@ -6,8 +6,10 @@ Both map ``input_data[batch, num_inputs]`` and ``weights[num_weights]`` to outpu
 for every deliberate difference from qiskit-machine-learning.
 """
 
+from qnn_core.neural_networks.effective_dimension import EffectiveDimension, LocalEffectiveDimension
 from qnn_core.neural_networks.estimator_qnn import EstimatorQNN
 from qnn_core.neural_networks.neural_network import NeuralNetwork
 from qnn_core.neural_networks.sampler_qnn import SamplerQNN
 
-__all__ = ["NeuralNetwork", "EstimatorQNN", "SamplerQNN"]
+__all__ = ["NeuralNetwork", "EstimatorQNN", "SamplerQNN", "EffectiveDimension",
+           "LocalEffectiveDimension"]

@@ -215,6 +215,8 @@ class NeuralNetwork:
         if x.shape[-1] != n:
             raise ParameterError(f"input_data has shape {x.shape}; expected (batch, {n}) or ({n},): "
                                  f"its last dimension must be num_inputs = {n}")
+        if n == 0 and x.ndim == 1:  # forward([], w) on a network without inputs, as qiskit-ml
+            return np.zeros((1, 0)), (1,)
         lead = x.shape[:-1] if x.ndim > 1 else (1,)
         x = x.reshape(-1, n)
         if x.shape[0] == 0:

@@ -7,20 +7,53 @@ Gradients are always handled as float64 ``(num_weights,)``.
 """
 
 from qnn_core.optimizers.adam import ADAM
-from qnn_core.optimizers.base import Optimizer
-from qnn_core.optimizers.gradient_descent import GradientDescent
+from qnn_core.optimizers.aqgd import AQGD
+from qnn_core.optimizers.base import Optimizer, OptimizerSupportLevel
+from qnn_core.optimizers.gradient_descent import GradientDescent, GradientDescentState
 from qnn_core.optimizers.result import OptimizerResult
-from qnn_core.optimizers.scipy_optimizers import COBYLA, L_BFGS_B, SLSQP, SciPyOptimizer
+from qnn_core.optimizers.gsls import GSLS
+from qnn_core.optimizers.nft import NFT
+from qnn_core.optimizers.scipy_optimizers import (
+    CG,
+    COBYLA,
+    L_BFGS_B,
+    NELDER_MEAD,
+    P_BFGS,
+    POWELL,
+    SLSQP,
+    TNC,
+    SciPyOptimizer,
+)
 from qnn_core.optimizers.spsa import SPSA
+from qnn_core.optimizers.steppable_optimizer import (
+    AskData,
+    OptimizerState,
+    SteppableOptimizer,
+    TellData,
+)
 
 __all__ = [
     "Optimizer",
+    "OptimizerSupportLevel",
     "OptimizerResult",
     "SciPyOptimizer",
     "COBYLA",
     "L_BFGS_B",
     "SLSQP",
+    "NELDER_MEAD",
+    "POWELL",
+    "CG",
+    "TNC",
+    "P_BFGS",
+    "NFT",
+    "GSLS",
+    "AQGD",
     "ADAM",
     "GradientDescent",
+    "GradientDescentState",
+    "SteppableOptimizer",
+    "OptimizerState",
+    "AskData",
+    "TellData",
     "SPSA",
 ]

@@ -9,8 +9,8 @@ Differences from qiskit-machine-learning:
 * ``callback(weights, loss)`` once per iteration (qiskit's is ``callback(t, weights, loss)``);
   the loss is evaluated only when a callback is set, and the objective of the trainers caches
   the forward pass, so the next gradient at that point costs no second forward.
-* the result reports ``nfev``/``njev`` as counted and ``nit`` = number of steps (qiskit reports
-  the number of steps as ``nfev``), and ``jac`` = the last gradient.
+* the result reports ``nfev`` = number of steps (as qiskit does), ``njev`` as counted,
+  ``nit`` = number of steps, and ``jac`` = the last gradient.
 * as in qiskit, the moment estimates of the last run stay on the optimizer (``_m``, ``_v``,
   ``_t``) for ``save_params``/``load_params``; a new ``minimize`` starts from zero moments.
 """
@@ -137,4 +137,4 @@ class ADAM(Optimizer):
             params = params_new
             if converged:
                 break
-        return evaluation.result(params, jac_used=True)
+        return evaluation.result(params, jac_used=True, nfev=self._t)

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from enum import IntEnum
 
 import numpy as np
 
 from qnn_core.exceptions import InputTypeError, TrainingError
 from qnn_core.optimizers.result import OptimizerResult
 
-__all__ = ["Optimizer", "Evaluation", "as_point", "forward_difference_gradient", "CALLBACK"]
+__all__ = ["Optimizer", "OptimizerSupportLevel", "Evaluation", "as_point",
+           "forward_difference_gradient", "CALLBACK"]
 
 CALLBACK = Callable[[np.ndarray, float], None]
 
@@ -78,14 +80,18 @@ class Evaluation:
     def has_jac(self) -> bool:
         return self._jac is not None
 
-    def fun(self, x: np.ndarray) -> float:
-        """Evaluate the objective (always: a noisy objective must be sampled anew)."""
+    def fun(self, x: np.ndarray, counted: bool = True) -> float:
+        """Evaluate the objective (always: a noisy objective must be sampled anew).
+
+        ``counted=False`` for evaluations qiskit-machine-learning's optimizers do not count in
+        ``nfev`` (the loss reported to a callback, calibration runs), so ``nfev`` matches theirs.
+        """
         x = np.asarray(x, dtype=float)
         raw = np.asarray(self._fun(x), dtype=float)
         if raw.size != 1:
             raise TrainingError(f"the objective returned shape {raw.shape}; expected a scalar")
         value = float(raw.reshape(()))
-        self.nfev += 1
+        self.nfev += bool(counted)
         key = x.tobytes()
         self._memo[key] = value
         self._memo.move_to_end(key)
@@ -94,6 +100,24 @@ class Evaluation:
         if value < self.best_fun:
             self.best_fun, self.best_x = value, x.copy()
         return value
+
+    def fun_many(self, points: np.ndarray, group: int = 1) -> np.ndarray:
+        """The objective at each row of ``points`` ``(m, n)``: float64 ``(m,)``. With
+        ``group > 1`` the objective is called with blocks of up to ``group`` rows at once and must
+        return one value per row (qiskit's ``max_evals_grouped`` contract)."""
+        if group <= 1:
+            return np.array([self.fun(p) for p in points])
+        values = []
+        for start in range(0, len(points), group):
+            block = np.asarray(points[start:start + group], dtype=float)
+            raw = np.asarray(self._fun(block), dtype=float).reshape(-1)
+            if raw.size != len(block):
+                raise TrainingError(f"the objective returned {raw.size} values for a block of "
+                                    f"{len(block)} points; expected one per point "
+                                    "(max_evals_grouped > 1)")
+            self.nfev += len(block)
+            values.append(raw)
+        return np.concatenate(values)
 
     def jac(self, x: np.ndarray) -> np.ndarray:
         """The user's gradient as float64 ``(n,)``."""
@@ -111,7 +135,7 @@ class Evaluation:
         value = self._memo.get(x.tobytes())
         if value is None and self.best_x is not None and np.array_equal(x, self.best_x):
             value = self.best_fun
-        return self.fun(x) if value is None else value
+        return self.fun(x, counted=False) if value is None else value
 
     def end_iteration(self, x: np.ndarray, value: float | None = None) -> None:
         """Count one iteration ending at ``x`` and tell the callbacks ``(copy of x, loss)``."""
@@ -122,11 +146,15 @@ class Evaluation:
         for callback in self._callbacks:
             callback(np.array(x, dtype=float), loss)
 
-    def result(self, x: np.ndarray, fun: float | None = None, *, jac_used: bool) -> OptimizerResult:
+    def result(self, x: np.ndarray, fun: float | None = None, *, jac_used: bool,
+               nfev: int | None = None) -> OptimizerResult:
+        """The result at ``x``; ``nfev`` overrides the counted evaluations (ADAM reports its
+        number of steps, as qiskit-machine-learning does)."""
         x = np.array(x, dtype=float)
         value = self.value_at(x) if fun is None else float(fun)
         return OptimizerResult(x=x, fun=value, jac=self.last_jac if jac_used else None,
-                               nfev=self.nfev, njev=self.njev if jac_used else None, nit=self.nit)
+                               nfev=self.nfev if nfev is None else nfev,
+                               njev=self.njev if jac_used else None, nit=self.nit)
 
 
 def forward_difference_gradient(evaluation: Evaluation, x: np.ndarray, epsilon: float,
@@ -144,6 +172,15 @@ def forward_difference_gradient(evaluation: Evaluation, x: np.ndarray, epsilon: 
         shifted[k] += epsilon
         grad[k] = (evaluation.fun(shifted) - f0) / epsilon
     return grad
+
+
+class OptimizerSupportLevel(IntEnum):
+    """How an optimizer treats a ``minimize`` argument (qiskit-machine-learning's levels)."""
+
+    not_supported = 0
+    ignored = 1
+    supported = 2
+    required = 3
 
 
 class Optimizer:
@@ -187,6 +224,24 @@ class Optimizer:
 
     def _minimize(self, evaluation: Evaluation, x0: np.ndarray, bounds) -> OptimizerResult:
         raise NotImplementedError
+
+    # which minimize arguments the optimizer uses: (gradient, bounds); x0 is always required
+    _SUPPORT = (OptimizerSupportLevel.supported, OptimizerSupportLevel.ignored)
+
+    def get_support_level(self) -> dict:
+        """``{"gradient", "bounds", "initial_point"}`` -> :class:`OptimizerSupportLevel`, as
+        qiskit-machine-learning reports them."""
+        gradient, bounds = self._SUPPORT
+        return {"gradient": gradient, "bounds": bounds,
+                "initial_point": OptimizerSupportLevel.required}
+
+    @property
+    def is_gradient_supported(self) -> bool:
+        return self.get_support_level()["gradient"] >= OptimizerSupportLevel.supported
+
+    @property
+    def is_bounds_supported(self) -> bool:
+        return self.get_support_level()["bounds"] >= OptimizerSupportLevel.supported
 
     @property
     def settings(self) -> dict:

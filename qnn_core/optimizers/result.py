@@ -18,8 +18,9 @@ class OptimizerResult:
         fun: the objective value at ``x``.
         jac: float64 ``(num_weights,)``, the last gradient the optimizer computed, or None when it
             used no gradient (COBYLA, SPSA).
-        nfev: number of objective evaluations (including those made for finite differences and
-            for reporting the loss to a callback).
+        nfev: number of objective evaluations as qiskit-machine-learning's optimizers count them
+            (finite-difference evaluations included; evaluations made only to report the loss to
+            a callback not included; ADAM: its number of steps).
         njev: number of gradient evaluations, or None for gradient-free optimizers.
         nit: number of iterations, which is also the number of ``callback`` calls.
     """

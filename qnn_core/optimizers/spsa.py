@@ -6,10 +6,13 @@ series: Kandala et al. 2017, arXiv:1704.05018 (supplementary section IV).
 
 Differences from qiskit-machine-learning:
 
-* randomness comes from ``seed`` (an int, a ``numpy.random.Generator`` or None), turned into a
+* randomness comes from ``seed`` (an int or a ``numpy.random.Generator``), turned into a
   generator by ``np.random.default_rng(seed)`` at the start of every ``minimize`` (an int seed
-  makes every run identical; a Generator continues its stream). qiskit draws from the global
-  ``algorithm_globals.random``.
+  makes every run identical; a Generator continues its stream). With ``seed=None`` (the
+  default) the draws come from :data:`qnn_core.utils.algorithm_globals` ``.random``, in the same
+  order as qiskit-machine-learning's, so a seeded qiskit-ml script gives the same trajectory.
+* ``nfev`` counts as qiskit does: the calibration and the standard-deviation estimate are not
+  counted, every gradient sample (2 or 4) and every ``blocking`` check is.
 * ``callback(weights, loss)`` once per iteration, also for a step rejected by ``blocking`` (then
   with the unchanged weights); qiskit's is ``callback(nfev, weights, loss, step, accepted)``.
   ``termination_checker`` keeps qiskit's signature.
@@ -26,9 +29,10 @@ import numpy as np
 import scipy.linalg
 
 from qnn_core.exceptions import TrainingError
-from qnn_core.optimizers.base import CALLBACK, Evaluation, Optimizer
+from qnn_core.optimizers.base import CALLBACK, Evaluation, Optimizer, OptimizerSupportLevel
 from qnn_core.optimizers.gradient_descent import learning_rate_iterator
 from qnn_core.optimizers.result import OptimizerResult
+from qnn_core.utils.algorithm_globals import algorithm_globals
 
 __all__ = ["SPSA", "powerseries", "bernoulli_perturbation"]
 
@@ -119,13 +123,22 @@ class SPSA(Optimizer):
         self.termination_checker = termination_checker
         self.seed = seed
 
+    _SUPPORT = (OptimizerSupportLevel.ignored, OptimizerSupportLevel.ignored)
+
     @property
     def settings(self) -> dict:
+        """The constructor arguments; a callable ``learning_rate``/``perturbation`` is expanded
+        to a float64 array of its first ``maxiter`` values, as qiskit-machine-learning does."""
         names = ("maxiter", "blocking", "allowed_increase", "trust_region", "learning_rate",
                  "perturbation", "last_avg", "resamplings", "perturbation_dims", "second_order",
                  "regularization", "hessian_delay", "lse_solver", "initial_hessian", "callback",
                  "termination_checker", "seed")
-        return {name: getattr(self, name) for name in names}
+        settings = {name: getattr(self, name) for name in names}
+        for name in ("learning_rate", "perturbation"):
+            if callable(settings[name]):
+                iterator = iter(settings[name]())
+                settings[name] = np.array([next(iterator) for _ in range(self.maxiter)], dtype=float)
+        return settings
 
     @staticmethod
     def calibrate(loss: Callable[[np.ndarray], float], initial_point: np.ndarray, c: float = 0.2,
@@ -188,9 +201,10 @@ class SPSA(Optimizer):
         return value, grad
 
     def _minimize(self, evaluation: Evaluation, x0: np.ndarray, bounds) -> OptimizerResult:
-        rng = np.random.default_rng(self.seed)
+        rng = algorithm_globals.random if self.seed is None else np.random.default_rng(self.seed)
         if self.learning_rate is None:
-            get_eta, get_eps = self.calibrate(evaluation.fun, x0, rng=rng)
+            get_eta, get_eps = self.calibrate(lambda x: evaluation.fun(x, counted=False), x0,
+                                              rng=rng)
             eta, eps = get_eta(), get_eps()
         else:
             eta = learning_rate_iterator(self.learning_rate, self.maxiter, "learning_rate")
@@ -201,7 +215,7 @@ class SPSA(Optimizer):
         if self.blocking:
             fx = evaluation.fun(x)
             if allowed is None:
-                allowed = 2 * self.estimate_stddev(evaluation.fun, x)
+                allowed = 2 * self.estimate_stddev(lambda p: evaluation.fun(p, counted=False), x)
         last_steps = deque([x], maxlen=max(self.last_avg, 1))
         for k in range(1, self.maxiter + 1):
             fx_estimate, update = self._estimate(evaluation, x, next(eps), k, rng, hessian)

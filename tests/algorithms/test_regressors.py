@@ -23,7 +23,7 @@ def test_fit_predict_score_on_a_line():
     X, y = line_data()
     reg = NeuralNetworkRegressor(LinearNet(), optimizer=L_BFGS_B(), seed=0).fit(X, y)
     np.testing.assert_allclose(reg.weights, [0.7, -0.2], atol=0.01)
-    assert reg.predict(X).shape == (len(X),)
+    assert reg.predict(X).shape == (len(X), 1)  # qiskit-ml's shape
     assert reg.score(X, y) >= 0.99
     assert reg.score(X, y.reshape(-1, 1)) == reg.score(X, y)
 
@@ -76,5 +76,5 @@ def test_vqr_learns_a_teacher_function():
     vqr = VQR(num_qubits=1, ansatz=real_amplitudes(1, reps=1), optimizer=L_BFGS_B(maxiter=60),
               seed=1).fit(X, y)
     assert vqr.score(X, y) >= 0.99
-    assert vqr.predict(X).shape == (25,)
+    assert vqr.predict(X).shape == (25, 1)
     assert vqr.num_qubits == 1 and vqr.get_params()["observable"] is None

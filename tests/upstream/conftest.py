@@ -1,0 +1,64 @@
+"""Expected failures of the ported qiskit-machine-learning tests, in one place.
+
+Each entry is a deliberate, documented difference (strict: the test must fail, so a change of
+behaviour is noticed) listed with its reason in docs/porting.md, or an open problem (not strict)
+listed there under "Open". Keys are test ids without the file path; a key ending in ``*`` matches
+every ddt-generated variant whose name starts with it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+_EARLY_INTERPRET = ("qnn_core: SamplerQNN checks interpret against output_shape when it is built, "
+                    "so the QNNError (a QnnCoreError) comes from the test's setup line, outside "
+                    "its assertRaises block (docs/porting.md)")
+_CALLBACK = ("qnn_core: every optimizer calls callback(weights, loss) once per iteration, not "
+             "qiskit's per-optimizer signatures (docs/porting.md)")
+
+XFAILS: dict[str, tuple[bool, str]] = {
+    "TestNeuralNetworkClassifier::test_bad_binary_shape": (True, _EARLY_INTERPRET),
+    "TestNeuralNetworkClassifier::test_binary_classification_with_multiclass_data":
+        (True, _EARLY_INTERPRET),
+    "TestNeuralNetworkClassifier::test_callback_setter": (True, _CALLBACK),
+    "TestNeuralNetworkRegressor::test_callback_setter": (True, _CALLBACK),
+    "TestOptimizerADAM::test_callback": (True, _CALLBACK),
+    "TestGradientDescent::test_callback": (True, _CALLBACK),
+    "TestGradientDescent::test_pauli_two_design": (
+        False, "open: qnn_core.library has no pauli_two_design yet (docs/porting.md, Open)"),
+    "TestVQC::test_batches_with_incomplete_labels": (
+        True, "qnn_core: the test patches VQC._get_interpret, a private method qnn_core's VQC does "
+              "not have (it builds a new SamplerQNN per class count; docs/porting.md)"),
+    "TestQiskitAlgorithmGlobals::test_random_seed_getter_qiskit": (
+        True, "qnn_core: no redirect to qiskit.utils.algorithm_globals (removed in Qiskit 1.0)"),
+    "TestQiskitAlgorithmGlobals::test_random_seed_setter_qiskit": (
+        True, "qnn_core: no redirect to qiskit.utils.algorithm_globals (removed in Qiskit 1.0)"),
+    "TestNeuralNetworkRegressor::test_save_load": (
+        False, "qnn_core: EstimatorQNN(default_precision=0.001) without an estimator adds noise of "
+               "that size (qiskit-ml's default estimator ignores it), so the two predictions "
+               "agree to 3 decimals only most of the time (docs/porting.md)"),
+}
+for _name in ("test_VQC_09_*", "test_VQC_33_*", "test_VQC_57_*", "test_VQC_81_*"):
+    XFAILS["TestVQC::" + _name] = (
+        False, "open: multi-class VQC with SLSQP (the default optimizer) on a 10000-shot sampler "
+               "scores 0.3 here where qiskit-ml's runtime sampler on a fake backend passes; "
+               "under investigation (docs/porting.md, Open)")
+
+
+def _lookup(test_id: str):
+    if test_id in XFAILS:
+        return XFAILS[test_id]
+    for key, value in XFAILS.items():
+        if key.endswith("*") and test_id.startswith(key[:-1]):
+            return value
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/upstream/" not in item.nodeid.replace("\\", "/"):
+            continue
+        found = _lookup(item.nodeid.split("::", 1)[1])
+        if found is not None:
+            strict, reason = found
+            item.add_marker(pytest.mark.xfail(strict=strict, reason=reason))
