@@ -147,7 +147,8 @@ def make_psd(kernel_matrix: np.ndarray) -> np.ndarray:
     """
     sym = 0.5 * (kernel_matrix + kernel_matrix.T)
     w, v = np.linalg.eigh(sym)
-    return (v * np.maximum(w, 0.0)) @ v.T
+    out = (v * np.maximum(w, 0.0)) @ v.T
+    return 0.5 * (out + out.T)  # exactly symmetric (the product is only to rounding)
 
 
 def state_tangents(program: Program, values: np.ndarray, wanted) -> tuple[np.ndarray, np.ndarray]:
