@@ -70,31 +70,36 @@ class BaseStateFidelity(ABC):
         return self._run(c1, c2, v1, v2, **options)
 
     @staticmethod
-    def _preprocess_values(circuits: list, values, what: str) -> np.ndarray:
-        """float64 ``(len(circuits), P)`` (all circuits of a side must have P parameters)."""
-        counts = {c.num_parameters for c in circuits}
+    def _preprocess_values(circuits: list, values, what: str) -> list[np.ndarray]:
+        """One float64 ``(P_k,)`` array per circuit (circuits may differ in parameter count)."""
         if values is None:
-            if counts != {0}:
-                raise ParameterError(f"{what} is None but the circuits have {sorted(counts)} "
+            counts = sorted({c.num_parameters for c in circuits})
+            if counts != [0]:
+                raise ParameterError(f"{what} is None but the circuits have {counts} "
                                      "parameters; expected one value list per circuit")
-            return np.zeros((len(circuits), 0))
-        try:
-            v = np.asarray(values, dtype=float)
-        except (TypeError, ValueError) as exc:
-            raise ParameterError(f"{what} could not be read as real numbers ({exc}); got "
-                                 f"{values!r:.200}") from None
-        if v.ndim == 1:
-            v = v.reshape(1, -1)
-        if v.ndim != 2 or v.shape[0] != len(circuits):
-            raise ParameterError(f"{what} has shape {np.shape(values)}; expected "
-                                 f"({len(circuits)}, num_parameters): one value list per circuit")
-        if len(counts) != 1 or v.shape[1] != next(iter(counts)):
-            raise ParameterError(f"{what} has {v.shape[1]} values per circuit; the circuits have "
-                                 f"{sorted(counts)} parameters")
-        if not np.all(np.isfinite(v)):
-            bad = tuple(int(i) for i in np.argwhere(~np.isfinite(v))[0])
-            raise ParameterError(f"{what} contains {v[bad]} at index {bad}; expected finite numbers")
-        return v
+            return [np.zeros(0) for _ in circuits]
+        if isinstance(values, np.ndarray) and values.ndim == 1 or (
+                isinstance(values, Sequence) and len(values) > 0
+                and np.ndim(values[0]) == 0):
+            values = [values]  # one value list: one pair
+        if len(values) != len(circuits):
+            raise ParameterError(f"{what} has {len(values)} value lists; expected one per circuit "
+                                 f"({len(circuits)})")
+        out = []
+        for k, (c, row) in enumerate(zip(circuits, values)):
+            try:
+                v = np.asarray(row, dtype=float).reshape(-1)
+            except (TypeError, ValueError) as exc:
+                raise ParameterError(f"{what}[{k}] could not be read as real numbers ({exc}); got "
+                                     f"{row!r:.200}") from None
+            if v.size != c.num_parameters:
+                raise ParameterError(f"{what}[{k}] has {v.size} values; its circuit has "
+                                     f"{c.num_parameters} parameters")
+            if not np.all(np.isfinite(v)):
+                raise ParameterError(f"{what}[{k}] contains {v[~np.isfinite(v)][0]}; expected "
+                                     "finite numbers")
+            out.append(v)
+        return out
 
     def _fidelity_circuit(self, circuit_1: QuantumCircuit, circuit_2: QuantumCircuit) -> QuantumCircuit:
         """The fidelity circuit of a pair, with parameters ``x[...]`` then ``y[...]`` (cached)."""

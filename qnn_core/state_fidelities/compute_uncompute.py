@@ -29,7 +29,7 @@ import numpy as np
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.engine.program import compile_circuit
 from qnn_core.exceptions import InputTypeError, PrimitiveError
-from qnn_core.kernels.gram import simulate_points
+from qnn_core.engine.simulate import run_compiled
 from qnn_core.primitives.job import Job
 from qnn_core.primitives.pubs import unique_rows
 from qnn_core.primitives.sampler import Sampler
@@ -126,7 +126,8 @@ class ComputeUncompute(BaseStateFidelity):
             step = max(1, _PUB_BYTES // (16 << circuit.num_qubits))
             for a in range(k, end, step):
                 b = min(a + step, end)
-                pubs.append((circuit, np.concatenate([values_1[a:b], values_2[a:b]], axis=1)))
+                pubs.append((circuit, np.concatenate([np.stack(values_1[a:b]), np.stack(values_2[a:b])],
+                                                      axis=1)))
                 spans.append((a, b))
             k = end
         raw = np.empty(len(circuits_1))
@@ -165,7 +166,7 @@ def _exact_overlaps(circuits_1, circuits_2, values_1, values_2) -> np.ndarray:
     for circuit, entries in rows_by_circuit.values():
         values = np.array([e[2] for e in entries]).reshape(len(entries), -1)
         uniq, inverse = unique_rows(values)
-        states = simulate_points(compile_circuit(circuit), uniq)
+        states = run_compiled(compile_circuit(circuit), uniq)
         for (side, k, _), i in zip(entries, inverse):
             (left if side == 0 else right)[k] = states[i]
     a = np.stack(left)
