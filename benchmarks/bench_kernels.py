@@ -156,8 +156,8 @@ def _run_case(matrix, x, y, budget: float, repeats: int, full: bool) -> dict:
     """Time ``matrix`` on (x, y), or on a smaller problem scaled by entries when too slow."""
     num, cols = x.shape[0], None if y is None else y.shape[0]
     if not full:
-        probe = min(num, 16)
-        pcols = None if cols is None else min(cols, 16)
+        probe = min(num, 48)
+        pcols = None if cols is None else min(cols, 48)
         args = (x[:probe],) if cols is None else (x[:probe], y[:pcols])
         t, _ = _timed(lambda: matrix(*args), 1)
         predicted = t * _entries(num, cols) / _entries(probe, pcols)
