@@ -16,6 +16,12 @@ Speed: when the fidelity is exact (a ``ComputeUncompute`` whose sampler has no s
 simulated once and the matrix is one product of the state batches (:mod:`.gram`), the same
 numbers to rounding (qiskit-ml runs one compute-uncompute circuit per pair). Any other fidelity
 (shots, ``local``, a user subclass of ``BaseStateFidelity``) is run on the pairs, as qiskit-ml.
+
+PSD projection of an exact matrix (deliberate difference): an exact fidelity kernel is positive
+semi-definite by construction (``K = S ∘ conj(S)`` with ``S`` a Gram matrix: Schur product
+theorem), so the projection could only move entries by rounding (< 1e-14 measured) at the cost
+of an ``O(N^3)`` eigendecomposition that dominates large matrices; it is skipped. Sampled
+matrices are projected (:func:`.gram.make_psd`).
 """
 
 from __future__ import annotations
@@ -100,12 +106,13 @@ class FidelityQuantumKernel(BaseKernel):
         vx = self._parameter_values(x)
         vy = None if symmetric else self._parameter_values(y)
         trivial = trivial_entries(vx, vy, self._evaluate_duplicates)
-        if self._exact_fidelity():
+        exact = self._exact_fidelity()
+        if exact:
             kernel = np.clip(exact_gram(compile_circuit(self._feature_map), vx, vy), 0.0, 1.0)
         else:
             kernel = self._pairwise(vx, vx if vy is None else vy, trivial, symmetric)
         kernel[trivial] = 1.0
-        if symmetric and self._enforce_psd:
+        if symmetric and self._enforce_psd and not exact:
             kernel = self._make_psd(kernel)
         return kernel
 
