@@ -40,6 +40,7 @@ import os
 import statistics
 import sys
 import time
+from importlib.util import find_spec
 
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -117,22 +118,22 @@ def engine_factories(n: int) -> dict:
     fm = zz_feature_map(n, reps=2)
     out = {"qnn_core": lambda: FidelityStatevectorKernel(feature_map=fm).evaluate,
            "qnn_core_fqk": lambda: FidelityQuantumKernel(feature_map=fm).evaluate}
-    try:
-        import qiskit_machine_learning.kernels as qk
-        from qiskit.circuit.library import zz_feature_map as qzz
+    if find_spec("qiskit_machine_learning") is not None:
+        def qiskit_ml(kind):
+            import qiskit_machine_learning.kernels as qk
+            from qiskit.circuit.library import zz_feature_map as qzz
 
-        qfm = qzz(n, reps=2)
-        out["qiskit_ml_fsk"] = lambda: qk.FidelityStatevectorKernel(feature_map=qfm).evaluate
-        out["qiskit_ml_fqk"] = lambda: qk.FidelityQuantumKernel(feature_map=qfm).evaluate
-    except ImportError:
+            return getattr(qk, kind)(feature_map=qzz(n, reps=2)).evaluate
+
+        out["qiskit_ml_fsk"] = lambda: qiskit_ml("FidelityStatevectorKernel")
+        out["qiskit_ml_fqk"] = lambda: qiskit_ml("FidelityQuantumKernel")
+    else:
         out["qiskit_ml_fsk"] = out["qiskit_ml_fqk"] = None
-    try:
-        import pennylane  # noqa: F401
-        import pennylane_lightning  # noqa: F401
-
+    if find_spec("pennylane") is not None and find_spec("pennylane_lightning") is not None:
+        # imported only when used: importing PennyLane takes seconds
         out["pennylane_pairs"] = lambda: _pennylane(n, pairs=True)
         out["pennylane_states"] = lambda: _pennylane(n, pairs=False)
-    except ImportError:
+    else:
         out["pennylane_pairs"] = out["pennylane_states"] = None
     return out
 
