@@ -25,4 +25,18 @@ __all__ = [
     "L1Loss",
     "L2Loss",
     "CrossEntropyLoss",
+    "QSVC",
+    "QSVR",
+    "PegasosQSVC",
 ]
+
+# The kernel SVMs subclass scikit-learn's (an optional dependency): imported on first use.
+_KERNEL_MODELS = {"QSVC": "qsvc", "QSVR": "qsvr", "PegasosQSVC": "pegasos_qsvc"}
+
+
+def __getattr__(name: str):
+    if name in _KERNEL_MODELS:
+        import importlib
+
+        return getattr(importlib.import_module(f"qnn_core.algorithms.{_KERNEL_MODELS[name]}"), name)
+    raise AttributeError(f"module 'qnn_core.algorithms' has no attribute {name!r}")
