@@ -32,9 +32,11 @@ from qnn_core.engine.kernels._jit import by_work_size, njit, prange
 from qnn_core.engine.kernels.apply import apply_op
 from qnn_core.engine.kernels.apply_bits import ctz, deposit, log2_int, next_free, popcount
 from qnn_core.engine.kernels.opcodes import DENSE1, DIAG, REAL1
+from qnn_core.engine.kernels.reference import apply_op_reference, member
 
 __all__ = [
     "hdot",
+    "hdot_reference",
     "adjoint_sweep",
     "tangent_sweep",
     "project_outcomes",
@@ -177,21 +179,10 @@ def _group_value(lr, li, pr, pi, i, diag, offs, nr, hm):
 
 
 @njit
-def hdot(lam, psi, targets, ctrl_mask, diag, h_row, h_offset):
-    """``Re <lam| (P_on (x) H) |psi>`` for one pair of states: a float64 scalar; reads only.
-
-    ``lam``, ``psi``: float[2, 2**n] planes of the same dtype. ``H`` acts on ``targets``
-    (int64[k], k >= 1, index bit i <-> target i) and is read from ``h_row[h_offset:]``
-    (complex128): ``2**k`` diagonal entries when ``diag`` else ``4**k`` row-major entries.
-    ``P_on`` projects onto the amplitudes whose ``ctrl_mask`` bits are all 1.
-    """
+def _hdot_groups(lam, psi, targets, ctrl_mask, diag, h_row, h_offset):
+    # any target count: H copied to float64 scalars once, groups visited by next_free
     k = targets.shape[0]
     lr, li, pr, pi = lam[0], lam[1], psi[0], psi[1]
-    if k == 1 and pr.shape[0] >= 8:
-        done, value = _hdot_1q(lr, li, pr, pi, targets[0], ctrl_mask, diag,
-                               _read_h8(h_row, h_offset, 2 if diag else 4))
-        if done:
-            return value
     nr = 1 << k
     nh = nr if diag else nr * nr
     hm = np.empty(2 * nh, dtype=np.float64)
@@ -212,6 +203,52 @@ def hdot(lam, psi, targets, ctrl_mask, diag, h_row, h_offset):
     for _ in range(num_groups):
         acc += _group_value(lr, li, pr, pi, x | ctrl_mask, diag, offs, nr, hm)
         x = next_free(x, fixed)
+    return acc
+
+
+@njit
+def hdot(lam, psi, targets, ctrl_mask, diag, h_row, h_offset):
+    """``Re <lam| (P_on (x) H) |psi>`` for one pair of states: a float64 scalar; reads only.
+
+    ``lam``, ``psi``: float[2, 2**n] planes of the same dtype. ``H`` acts on ``targets``
+    (int64[k], k >= 1, index bit i <-> target i) and is read from ``h_row[h_offset:]``
+    (complex128): ``2**k`` diagonal entries when ``diag`` else ``4**k`` row-major entries.
+    ``P_on`` projects onto the amplitudes whose ``ctrl_mask`` bits are all 1. One target on 8
+    or more amplitudes takes the contiguous fast paths; other ops visit the groups one by one.
+    """
+    if targets.shape[0] == 1 and psi.shape[1] >= 8:
+        done, value = _hdot_1q(lam[0], lam[1], psi[0], psi[1], targets[0], ctrl_mask, diag,
+                               _read_h8(h_row, h_offset, 2 if diag else 4))
+        if done:
+            return value
+    return _hdot_groups(lam, psi, targets, ctrl_mask, diag, h_row, h_offset)
+
+
+@njit
+def hdot_reference(lam, psi, targets, ctrl_mask, diag, h_row, h_offset):
+    """:func:`hdot` as the textbook loop: ``sum_i Re conj(lam_i) (H psi)_i`` over every group
+    (any number of targets, any state size), ``H`` read entry by entry."""
+    d = 1 << targets.shape[0]
+    fixed = ctrl_mask
+    for j in range(targets.shape[0]):
+        fixed |= 1 << targets[j]
+    lr, li, pr, pi = lam[0], lam[1], psi[0], psi[1]
+    acc = 0.0
+    for i in range(pr.shape[0]):
+        if (i & fixed) != ctrl_mask:  # group starts: targets 0, controls 1
+            continue
+        for r in range(d):
+            x = member(i, targets, r)
+            zr = 0.0
+            zi = 0.0
+            for c in range(d):
+                if diag and c != r:
+                    continue
+                h = h_row[h_offset + (r if diag else r * d + c)]
+                y = member(i, targets, c)
+                zr += h.real * pr[y] - h.imag * pi[y]
+                zi += h.real * pi[y] + h.imag * pr[y]
+            acc += lr[x] * zr + li[x] * zi
     return acc
 
 
@@ -260,6 +297,15 @@ def _adjoint_sweep(psi, lam, ops, qargs, inv, hmat, hoff, cols, stop, grads):
 
 
 @njit
+def _copy_state(src, dst):
+    # An explicit loop: a slice assignment compiles Numba's broadcasting and its error-message
+    # formatting, seconds of compile time for one copy.
+    for p in range(2):
+        for x in range(src.shape[1]):
+            dst[p, x] = src[p, x]
+
+
+@njit
 def _zero_control_off(psi, ctrl_mask):
     # Outside the control-on subspace the gate is the identity, so its derivative is zero there.
     re = psi[0]
@@ -290,6 +336,7 @@ def _tangent_sweep(psi, tan, ops, qargs, src, dmat, doff, slots, live):
     live : int64[n_ops]
         Number of slots started before op k (slots ``0 .. live[k]-1``): op k maps them.
     """
+    no_ctrl = np.int64(0)  # typed int64, not Literal[int](0): one compiled apply_op, not two
     for b in prange(psi.shape[0]):
         srow = src[0] if src.shape[0] == 1 else src[b]
         drow = dmat[0] if dmat.shape[0] == 1 else dmat[b]
@@ -304,10 +351,10 @@ def _tangent_sweep(psi, tan, ops, qargs, src, dmat, doff, slots, live):
                 if do < 0:
                     continue
                 t = tan[b, slots[k, j]]
-                t[:] = state
+                _copy_state(state, t)
                 # dU of a real matrix is real, but REAL1's kernel must not see complex slots
                 dkind = DENSE1 if kind == REAL1 else kind
-                apply_op(t, dkind, targets, 0, drow, do)
+                apply_op(t, dkind, targets, no_ctrl, drow, do)
                 if ctrl:
                     _zero_control_off(t, ctrl)
             for s in range(-1, live[k]):  # -1: psi, then the live tangents
@@ -366,8 +413,9 @@ def _real_dot(ar, ai, br, bi):
     return acc
 
 
-adjoint_sweep = by_work_size(_adjoint_sweep)
-tangent_sweep = by_work_size(_tangent_sweep)
+_SMALL = {"apply_op": apply_op_reference, "hdot": hdot_reference}
+adjoint_sweep = by_work_size(_adjoint_sweep, **_SMALL)
+tangent_sweep = by_work_size(_tangent_sweep, **_SMALL)
 project_outcomes = by_work_size(_project_outcomes)
 probability_tangents = by_work_size(_probability_tangents)
 real_inner_products = by_work_size(_real_inner_products)
