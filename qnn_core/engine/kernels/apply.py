@@ -209,3 +209,8 @@ def run_program(states, ops, qargs, coefs, par_threshold=PAR_THRESHOLD):
     else:
         kernel = _run_serial if batch * dim < SERIAL_BELOW else _run_parallel
     kernel(states, ops, qargs, coefs)
+
+
+run_program.variants = {"small": _run_small, "small_parallel": _run_small_parallel,
+                        "serial": _run_serial, "parallel": _run_parallel, "split": _run_split}
+"""The compiled variants of the driver loop, by name (for tests and benchmarks)."""
