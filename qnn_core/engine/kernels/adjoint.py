@@ -30,6 +30,7 @@ import numpy as np
 
 from qnn_core.engine.kernels._jit import by_work_size, njit, prange
 from qnn_core.engine.kernels.apply import apply_op
+from qnn_core.engine.kernels.apply_1q import mul2
 from qnn_core.engine.kernels.apply_bits import ctz, deposit, log2_int, next_free, popcount
 from qnn_core.engine.kernels.opcodes import DENSE1, DIAG, REAL1
 from qnn_core.engine.kernels.reference import apply_op_reference, member
@@ -69,14 +70,8 @@ def _diag1_span(lr, li, pr, pi, start, stop, t, d):
 @njit
 def _pair(lr, li, pr, pi, i, j, m):
     # Re [conj(l_i), conj(l_j)] . M . [p_i, p_j] for a 2x2 M given as 8 scalars
-    p0r = np.float64(pr[i])
-    p0i = np.float64(pi[i])
-    p1r = np.float64(pr[j])
-    p1i = np.float64(pi[j])
-    z0r = m[0] * p0r - m[1] * p0i + m[2] * p1r - m[3] * p1i
-    z0i = m[0] * p0i + m[1] * p0r + m[2] * p1i + m[3] * p1r
-    z1r = m[4] * p0r - m[5] * p0i + m[6] * p1r - m[7] * p1i
-    z1i = m[4] * p0i + m[5] * p0r + m[6] * p1i + m[7] * p1r
+    z0r, z0i, z1r, z1i = mul2(m, np.float64(pr[i]), np.float64(pi[i]), np.float64(pr[j]),
+                              np.float64(pi[j]))
     return lr[i] * z0r + li[i] * z0i + lr[j] * z1r + li[j] * z1i
 
 
