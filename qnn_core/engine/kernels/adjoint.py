@@ -18,7 +18,7 @@ later gate maps each live tangent like ``psi``. Probability derivatives then rea
 Layouts (see :mod:`qnn_core.engine.kernels.apply`): states are real ``(batch, 2, 2**n)`` planes, float64
 or float32, little-endian. Source program ``ops int64[n_ops, 5]`` rows ``(kind, qarg_offset,
 num_targets, ctrl_mask, coef_offset)``, ``qargs int64[...]``. Coefficient tables are complex128
-``(B, L)`` with B == batch or 1 (row 0 shared). Derivative tables (``H`` or ``dU``) hold, for
+``(B, C)`` with B == batch or 1 (row 0 shared). Derivative tables (``H`` or ``dU``) hold, for
 op k and parameter j at ``doff[k, j]`` (-1: no derivative wanted), a row-major ``d x d`` matrix
 (``d = 2**num_targets``) or, for DIAG ops, its ``d`` diagonal entries. Sums accumulate in float64.
 Everything trusts its input (built by :mod:`qnn_core.engine.adjoint`).
@@ -257,9 +257,9 @@ def _adjoint_sweep(psi, lam, ops, qargs, inv, hmat, hoff, cols, stop, grads):
     lam : float[L, batch, 2, 2**n]
         ``lam[l, b] = O_l psi_N[b]`` (or any bra to differentiate against). Mutated likewise.
     ops, qargs : the source program (one row per gate).
-    inv : complex128[B, Ls]
+    inv : complex128[B, Cs]
         Coefficients of the inverse gates, same offsets as the source table.
-    hmat : complex128[Bh, Lh]
+    hmat : complex128[Bh, Ch]
         ``H_kj = U_k^dag dU_k/dθ_j`` blocks (DIAG ops: diagonals) at ``hoff[k, j]``.
     hoff, cols : int64[n_ops, 4]
         Block offset and angle column of parameter j of op k; ``hoff < 0`` skips it.
@@ -322,8 +322,8 @@ def _tangent_sweep(psi, tan, ops, qargs, src, dmat, doff, slots, live):
     tan : float[batch, S, 2, 2**n]
         Tangent slots, contents ignored on entry; slot ``slots[k, j]`` becomes
         ``d psi_final / d θ`` for parameter j of op k. Mutated.
-    ops, qargs : the source program; src : complex128[B, Ls] its coefficient table.
-    dmat : complex128[Bd, Ld]
+    ops, qargs : the source program; src : complex128[B, Cs] its coefficient table.
+    dmat : complex128[Bd, Cd]
         ``dU_k/dθ_j`` blocks of the base matrices (DIAG ops: diagonals) at ``doff[k, j]``
         (< 0: no tangent for that parameter).
     slots : int64[n_ops, 4]

@@ -5,7 +5,7 @@ Layout: ``states`` is a real C-contiguous array ``(batch, 2, 2**num_qubits)``, f
 real / imaginary parts of amplitude k of state b, little-endian (qubit q is bit q of k).
 
 Program: ``ops: int64[n_ops, 5]`` rows ``(kind, qarg_offset, num_targets, ctrl_mask,
-coef_offset)``, ``qargs: int64[total_targets]``, ``coefs: complex128[B, L]`` with B == batch or
+coef_offset)``, ``qargs: int64[total_targets]``, ``coefs: complex128[B, C]`` with B == batch or
 B == 1 (shared by every state). Kinds and coefficient layouts: :mod:`qnn_core.engine.kernels.opcodes`.
 Complex128 coefficients are cast to the planes' dtype inside the kernels.
 
@@ -128,7 +128,7 @@ def apply_op(psi, kind, targets, ctrl_mask, coef_row, coef_offset):
         Target qubits (``qargs[qarg_offset : qarg_offset + num_targets]``), distinct.
     ctrl_mask : int
         Bit mask of control qubits, disjoint from the targets; 0 for none.
-    coef_row : complex128[L]
+    coef_row : complex128[C]
         One row of ``coefs``; the op reads ``coef_row[coef_offset : coef_offset + coef_count]``
         (cast to the planes' dtype). Not read by XPERM and SWAP.
     coef_offset : int
@@ -156,7 +156,7 @@ def apply_op_par(psi, kind, targets, ctrl_mask, coef_row, coef_offset):
 def apply_op_batch(states, kind, targets, ctrl_mask, coefs, coef_offset):
     """Apply one op to every state of ``states`` (float[batch, 2, 2**n]), in place, parallel over the batch.
 
-    ``coefs``: complex128[B, L] with B == batch or 1 (row 0 shared); other arguments as :func:`apply_op`.
+    ``coefs``: complex128[B, C] with B == batch or 1 (row 0 shared); other arguments as :func:`apply_op`.
     """
     last = coefs.shape[0] - 1
     for b in prange(states.shape[0]):
@@ -190,7 +190,7 @@ def run_program(states, ops, qargs, coefs, par_threshold=PAR_THRESHOLD):
     """Apply every op of a program, in order, to every state; in place, returns None.
 
     ``states``: float64 or float32 ``(batch, 2, 2**n)``, C-contiguous, mutated.
-    ``ops``: int64[n_ops, 5]; ``qargs``: int64[total_targets]; ``coefs``: complex128[B, L],
+    ``ops``: int64[n_ops, 5]; ``qargs``: int64[total_targets]; ``coefs``: complex128[B, C],
     B == batch or 1. Called from Python; it picks one compiled variant of the one driver loop,
     and each variant is compiled only when first used:
 

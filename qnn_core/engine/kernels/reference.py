@@ -52,23 +52,19 @@ def member(i, targets, r):
 @njit
 def apply_op_reference(psi, kind, targets, ctrl_mask, coef_row, coef_offset):
     """``v <- U v`` on every group of one state ``psi`` (float[2, 2**n]), in place."""
-    re = psi[0]
-    im = psi[1]
+    re, im = psi[0], psi[1]
     d = 1 << targets.shape[0]
     fixed = ctrl_mask
     for j in range(targets.shape[0]):
         fixed |= 1 << targets[j]
-    v = np.empty((2, d), dtype=np.float64)  # the group's amplitudes before the update
+    v = np.empty((2, d))                          # the group before the update
     for i in range(re.shape[0]):
-        if (i & fixed) != ctrl_mask:  # a group starts where the targets are 0 and the controls 1
+        if (i & fixed) != ctrl_mask:              # a group starts where targets are 0, controls 1
             continue
         for r in range(d):
-            v[0, r] = re[member(i, targets, r)]
-            v[1, r] = im[member(i, targets, r)]
+            v[0, r], v[1, r] = re[member(i, targets, r)], im[member(i, targets, r)]
         for r in range(d):
             acc = 0j
             for c in range(d):
                 acc += matrix_entry(kind, d, coef_row, coef_offset, r, c) * complex(v[0, c], v[1, c])
-            x = member(i, targets, r)
-            re[x] = acc.real
-            im[x] = acc.imag
+            re[member(i, targets, r)], im[member(i, targets, r)] = acc.real, acc.imag
