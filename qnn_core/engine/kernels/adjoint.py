@@ -18,7 +18,7 @@ later gate maps each live tangent like ``psi``. Probability derivatives then rea
 Layouts (see :mod:`qnn_core.engine.kernels.apply`): states are real ``(batch, 2, 2**n)`` planes, float64
 or float32, little-endian. Source program ``ops int64[n_ops, 5]`` rows ``(kind, qarg_offset,
 num_targets, ctrl_mask, coef_offset)``, ``qargs int64[...]``. Coefficient tables are complex128
-``(B, L)`` with B == batch or 1 (row 0 shared). Derivative tables (``H`` or ``dU``) hold, for
+``(B, C)`` with B == batch or 1 (row 0 shared). Derivative tables (``H`` or ``dU``) hold, for
 op k and parameter j at ``doff[k, j]`` (-1: no derivative wanted), a row-major ``d x d`` matrix
 (``d = 2**num_targets``) or, for DIAG ops, its ``d`` diagonal entries. Sums accumulate in float64.
 Everything trusts its input (built by :mod:`qnn_core.engine.adjoint`).
@@ -30,11 +30,14 @@ import numpy as np
 
 from qnn_core.engine.kernels._jit import by_work_size, njit, prange
 from qnn_core.engine.kernels.apply import apply_op
+from qnn_core.engine.kernels.apply_1q import mul2
 from qnn_core.engine.kernels.apply_bits import ctz, deposit, log2_int, next_free, popcount
 from qnn_core.engine.kernels.opcodes import DENSE1, DIAG, REAL1
+from qnn_core.engine.kernels.reference import apply_op_reference, member
 
 __all__ = [
     "hdot",
+    "hdot_reference",
     "adjoint_sweep",
     "tangent_sweep",
     "project_outcomes",
@@ -67,14 +70,8 @@ def _diag1_span(lr, li, pr, pi, start, stop, t, d):
 @njit
 def _pair(lr, li, pr, pi, i, j, m):
     # Re [conj(l_i), conj(l_j)] . M . [p_i, p_j] for a 2x2 M given as 8 scalars
-    p0r = np.float64(pr[i])
-    p0i = np.float64(pi[i])
-    p1r = np.float64(pr[j])
-    p1i = np.float64(pi[j])
-    z0r = m[0] * p0r - m[1] * p0i + m[2] * p1r - m[3] * p1i
-    z0i = m[0] * p0i + m[1] * p0r + m[2] * p1i + m[3] * p1r
-    z1r = m[4] * p0r - m[5] * p0i + m[6] * p1r - m[7] * p1i
-    z1i = m[4] * p0i + m[5] * p0r + m[6] * p1i + m[7] * p1r
+    z0r, z0i, z1r, z1i = mul2(m, np.float64(pr[i]), np.float64(pi[i]), np.float64(pr[j]),
+                              np.float64(pi[j]))
     return lr[i] * z0r + li[i] * z0i + lr[j] * z1r + li[j] * z1i
 
 
@@ -177,21 +174,10 @@ def _group_value(lr, li, pr, pi, i, diag, offs, nr, hm):
 
 
 @njit
-def hdot(lam, psi, targets, ctrl_mask, diag, h_row, h_offset):
-    """``Re <lam| (P_on (x) H) |psi>`` for one pair of states: a float64 scalar; reads only.
-
-    ``lam``, ``psi``: float[2, 2**n] planes of the same dtype. ``H`` acts on ``targets``
-    (int64[k], k >= 1, index bit i <-> target i) and is read from ``h_row[h_offset:]``
-    (complex128): ``2**k`` diagonal entries when ``diag`` else ``4**k`` row-major entries.
-    ``P_on`` projects onto the amplitudes whose ``ctrl_mask`` bits are all 1.
-    """
+def _hdot_groups(lam, psi, targets, ctrl_mask, diag, h_row, h_offset):
+    # any target count: H copied to float64 scalars once, groups visited by next_free
     k = targets.shape[0]
     lr, li, pr, pi = lam[0], lam[1], psi[0], psi[1]
-    if k == 1 and pr.shape[0] >= 8:
-        done, value = _hdot_1q(lr, li, pr, pi, targets[0], ctrl_mask, diag,
-                               _read_h8(h_row, h_offset, 2 if diag else 4))
-        if done:
-            return value
     nr = 1 << k
     nh = nr if diag else nr * nr
     hm = np.empty(2 * nh, dtype=np.float64)
@@ -215,6 +201,52 @@ def hdot(lam, psi, targets, ctrl_mask, diag, h_row, h_offset):
     return acc
 
 
+@njit
+def hdot(lam, psi, targets, ctrl_mask, diag, h_row, h_offset):
+    """``Re <lam| (P_on (x) H) |psi>`` for one pair of states: a float64 scalar; reads only.
+
+    ``lam``, ``psi``: float[2, 2**n] planes of the same dtype. ``H`` acts on ``targets``
+    (int64[k], k >= 1, index bit i <-> target i) and is read from ``h_row[h_offset:]``
+    (complex128): ``2**k`` diagonal entries when ``diag`` else ``4**k`` row-major entries.
+    ``P_on`` projects onto the amplitudes whose ``ctrl_mask`` bits are all 1. One target on 8
+    or more amplitudes takes the contiguous fast paths; other ops visit the groups one by one.
+    """
+    if targets.shape[0] == 1 and psi.shape[1] >= 8:
+        done, value = _hdot_1q(lam[0], lam[1], psi[0], psi[1], targets[0], ctrl_mask, diag,
+                               _read_h8(h_row, h_offset, 2 if diag else 4))
+        if done:
+            return value
+    return _hdot_groups(lam, psi, targets, ctrl_mask, diag, h_row, h_offset)
+
+
+@njit
+def hdot_reference(lam, psi, targets, ctrl_mask, diag, h_row, h_offset):
+    """:func:`hdot` as the textbook loop: ``sum_i Re conj(lam_i) (H psi)_i`` over every group
+    (any number of targets, any state size), ``H`` read entry by entry."""
+    d = 1 << targets.shape[0]
+    fixed = ctrl_mask
+    for j in range(targets.shape[0]):
+        fixed |= 1 << targets[j]
+    lr, li, pr, pi = lam[0], lam[1], psi[0], psi[1]
+    acc = 0.0
+    for i in range(pr.shape[0]):
+        if (i & fixed) != ctrl_mask:  # group starts: targets 0, controls 1
+            continue
+        for r in range(d):
+            x = member(i, targets, r)
+            zr = 0.0
+            zi = 0.0
+            for c in range(d):
+                if diag and c != r:
+                    continue
+                h = h_row[h_offset + (r if diag else r * d + c)]
+                y = member(i, targets, c)
+                zr += h.real * pr[y] - h.imag * pi[y]
+                zi += h.real * pi[y] + h.imag * pr[y]
+            acc += lr[x] * zr + li[x] * zi
+    return acc
+
+
 def _adjoint_sweep(psi, lam, ops, qargs, inv, hmat, hoff, cols, stop, grads):
     """Backward sweep of the adjoint method over a source program, for every state of a batch.
 
@@ -225,9 +257,9 @@ def _adjoint_sweep(psi, lam, ops, qargs, inv, hmat, hoff, cols, stop, grads):
     lam : float[L, batch, 2, 2**n]
         ``lam[l, b] = O_l psi_N[b]`` (or any bra to differentiate against). Mutated likewise.
     ops, qargs : the source program (one row per gate).
-    inv : complex128[B, Ls]
+    inv : complex128[B, Cs]
         Coefficients of the inverse gates, same offsets as the source table.
-    hmat : complex128[Bh, Lh]
+    hmat : complex128[Bh, Ch]
         ``H_kj = U_k^dag dU_k/dθ_j`` blocks (DIAG ops: diagonals) at ``hoff[k, j]``.
     hoff, cols : int64[n_ops, 4]
         Block offset and angle column of parameter j of op k; ``hoff < 0`` skips it.
@@ -260,6 +292,15 @@ def _adjoint_sweep(psi, lam, ops, qargs, inv, hmat, hoff, cols, stop, grads):
 
 
 @njit
+def _copy_state(src, dst):
+    # An explicit loop: a slice assignment compiles Numba's broadcasting and its error-message
+    # formatting, seconds of compile time for one copy.
+    for p in range(2):
+        for x in range(src.shape[1]):
+            dst[p, x] = src[p, x]
+
+
+@njit
 def _zero_control_off(psi, ctrl_mask):
     # Outside the control-on subspace the gate is the identity, so its derivative is zero there.
     re = psi[0]
@@ -281,8 +322,8 @@ def _tangent_sweep(psi, tan, ops, qargs, src, dmat, doff, slots, live):
     tan : float[batch, S, 2, 2**n]
         Tangent slots, contents ignored on entry; slot ``slots[k, j]`` becomes
         ``d psi_final / d θ`` for parameter j of op k. Mutated.
-    ops, qargs : the source program; src : complex128[B, Ls] its coefficient table.
-    dmat : complex128[Bd, Ld]
+    ops, qargs : the source program; src : complex128[B, Cs] its coefficient table.
+    dmat : complex128[Bd, Cd]
         ``dU_k/dθ_j`` blocks of the base matrices (DIAG ops: diagonals) at ``doff[k, j]``
         (< 0: no tangent for that parameter).
     slots : int64[n_ops, 4]
@@ -290,6 +331,7 @@ def _tangent_sweep(psi, tan, ops, qargs, src, dmat, doff, slots, live):
     live : int64[n_ops]
         Number of slots started before op k (slots ``0 .. live[k]-1``): op k maps them.
     """
+    no_ctrl = np.int64(0)  # typed int64, not Literal[int](0): one compiled apply_op, not two
     for b in prange(psi.shape[0]):
         srow = src[0] if src.shape[0] == 1 else src[b]
         drow = dmat[0] if dmat.shape[0] == 1 else dmat[b]
@@ -304,10 +346,10 @@ def _tangent_sweep(psi, tan, ops, qargs, src, dmat, doff, slots, live):
                 if do < 0:
                     continue
                 t = tan[b, slots[k, j]]
-                t[:] = state
+                _copy_state(state, t)
                 # dU of a real matrix is real, but REAL1's kernel must not see complex slots
                 dkind = DENSE1 if kind == REAL1 else kind
-                apply_op(t, dkind, targets, 0, drow, do)
+                apply_op(t, dkind, targets, no_ctrl, drow, do)
                 if ctrl:
                     _zero_control_off(t, ctrl)
             for s in range(-1, live[k]):  # -1: psi, then the live tangents
@@ -366,8 +408,9 @@ def _real_dot(ar, ai, br, bi):
     return acc
 
 
-adjoint_sweep = by_work_size(_adjoint_sweep)
-tangent_sweep = by_work_size(_tangent_sweep)
+_SMALL = {"apply_op": apply_op_reference, "hdot": hdot_reference}
+adjoint_sweep = by_work_size(_adjoint_sweep, **_SMALL)
+tangent_sweep = by_work_size(_tangent_sweep, **_SMALL)
 project_outcomes = by_work_size(_project_outcomes)
 probability_tangents = by_work_size(_probability_tangents)
 real_inner_products = by_work_size(_real_inner_products)

@@ -5,7 +5,7 @@ Layout: ``states`` is a real C-contiguous array ``(batch, 2, 2**num_qubits)``, f
 real / imaginary parts of amplitude k of state b, little-endian (qubit q is bit q of k).
 
 Program: ``ops: int64[n_ops, 5]`` rows ``(kind, qarg_offset, num_targets, ctrl_mask,
-coef_offset)``, ``qargs: int64[total_targets]``, ``coefs: complex128[B, L]`` with B == batch or
+coef_offset)``, ``qargs: int64[total_targets]``, ``coefs: complex128[B, C]`` with B == batch or
 B == 1 (shared by every state). Kinds and coefficient layouts: :mod:`qnn_core.engine.kernels.opcodes`.
 Complex128 coefficients are cast to the planes' dtype inside the kernels.
 
@@ -16,7 +16,7 @@ place and return None.
 
 from __future__ import annotations
 
-from qnn_core.engine.kernels._jit import SERIAL_BELOW, njit, parallel_and_serial, pnjit, prange
+from qnn_core.engine.kernels._jit import FAST_FROM, SERIAL_BELOW, njit, pnjit, prange, twin
 from qnn_core.engine.kernels.apply_1q import (
     dense1_range,
     diag_range,
@@ -27,6 +27,7 @@ from qnn_core.engine.kernels.apply_1q import (
 from qnn_core.engine.kernels.apply_bits import ctz, log2_int, popcount
 from qnn_core.engine.kernels.apply_nq import dense2_range, densek_range, swap_range
 from qnn_core.engine.kernels.opcodes import DENSE1, DENSE2, DENSEK, DIAG, REAL1, SWAP, XPERM
+from qnn_core.engine.kernels.reference import apply_op_reference
 
 __all__ = [
     "PAR_THRESHOLD",
@@ -127,7 +128,7 @@ def apply_op(psi, kind, targets, ctrl_mask, coef_row, coef_offset):
         Target qubits (``qargs[qarg_offset : qarg_offset + num_targets]``), distinct.
     ctrl_mask : int
         Bit mask of control qubits, disjoint from the targets; 0 for none.
-    coef_row : complex128[L]
+    coef_row : complex128[C]
         One row of ``coefs``; the op reads ``coef_row[coef_offset : coef_offset + coef_count]``
         (cast to the planes' dtype). Not read by XPERM and SWAP.
     coef_offset : int
@@ -155,7 +156,7 @@ def apply_op_par(psi, kind, targets, ctrl_mask, coef_row, coef_offset):
 def apply_op_batch(states, kind, targets, ctrl_mask, coefs, coef_offset):
     """Apply one op to every state of ``states`` (float[batch, 2, 2**n]), in place, parallel over the batch.
 
-    ``coefs``: complex128[B, L] with B == batch or 1 (row 0 shared); other arguments as :func:`apply_op`.
+    ``coefs``: complex128[B, C] with B == batch or 1 (row 0 shared); other arguments as :func:`apply_op`.
     """
     last = coefs.shape[0] - 1
     for b in prange(states.shape[0]):
@@ -163,19 +164,12 @@ def apply_op_batch(states, kind, targets, ctrl_mask, coefs, coef_offset):
         apply_op(states[b], kind, targets, ctrl_mask, coef_row, coef_offset)
 
 
-@njit
-def _run_one(psi, ops, qargs, coef_row, inner_parallel):
-    for o in range(ops.shape[0]):
-        kind = ops[o, 0]
-        qo = ops[o, 1]
-        targets = qargs[qo:qo + ops[o, 2]]
-        if inner_parallel:
-            apply_op_par(psi, kind, targets, ops[o, 3], coef_row, ops[o, 4])
-        else:
-            apply_op(psi, kind, targets, ops[o, 3], coef_row, ops[o, 4])
+def _drive(states, ops, qargs, coefs):
+    """The one driver loop: every op of the program, in order, on every state, in place.
 
-
-def _run_batch_body(states, ops, qargs, coefs):
+    Compiled into the variants of :func:`run_program` (see there); ``apply_op`` is the global
+    each variant binds (:func:`apply_op`, :func:`apply_op_par` or the reference loop).
+    """
     last = coefs.shape[0] - 1
     for b in prange(states.shape[0]):
         psi = states[b]
@@ -185,24 +179,38 @@ def _run_batch_body(states, ops, qargs, coefs):
             apply_op(psi, ops[o, 0], qargs[qo:qo + ops[o, 2]], ops[o, 3], coef_row, ops[o, 4])
 
 
-# Small batches run on one thread: a parallel region costs more than the work it splits.
-_run_batch, _run_batch_serial = parallel_and_serial(_run_batch_body)
+_run_small = njit(twin(_drive, "_small", apply_op=apply_op_reference))
+_run_small_parallel = pnjit(twin(_drive, "_small_parallel", apply_op=apply_op_reference))
+_run_serial = njit(twin(_drive, "_serial"))
+_run_parallel = pnjit(_drive)
+_run_split = njit(twin(_drive, "_split", apply_op=apply_op_par))
 
 
-@njit
 def run_program(states, ops, qargs, coefs, par_threshold=PAR_THRESHOLD):
     """Apply every op of a program, in order, to every state; in place, returns None.
 
     ``states``: float64 or float32 ``(batch, 2, 2**n)``, C-contiguous, mutated.
-    ``ops``: int64[n_ops, 5]; ``qargs``: int64[total_targets]; ``coefs``: complex128[B, L],
-    B == batch or 1. With batch >= 2 the states run in parallel (one thread runs the whole
-    program on a state) once the batch holds ``SERIAL_BELOW`` amplitudes, serially below that;
-    with batch == 1 each op is split across threads when the state has at
-    least ``par_threshold`` amplitudes.
+    ``ops``: int64[n_ops, 5]; ``qargs``: int64[total_targets]; ``coefs``: complex128[B, C],
+    B == batch or 1. Called from Python; it picks one compiled variant of the one driver loop,
+    and each variant is compiled only when first used:
+
+    - states of fewer than ``FAST_FROM`` amplitudes run the reference loop
+      (:func:`~qnn_core.engine.kernels.reference.apply_op_reference`);
+    - batch >= 2: one thread runs the whole program on one state, in parallel over the batch
+      once it holds ``SERIAL_BELOW`` amplitudes, serially below that;
+    - batch == 1: each op is split across threads (:func:`apply_op_par`) when the state has at
+      least ``par_threshold`` amplitudes.
     """
-    if states.shape[0] >= 2 and states.shape[0] * states.shape[2] < SERIAL_BELOW:
-        _run_batch_serial(states, ops, qargs, coefs)
-    elif states.shape[0] >= 2:
-        _run_batch(states, ops, qargs, coefs)
-    elif states.shape[0] == 1:
-        _run_one(states[0], ops, qargs, coefs[0], states.shape[2] >= par_threshold)
+    batch, dim = states.shape[0], states.shape[2]
+    if dim < FAST_FROM:
+        kernel = _run_small if batch * dim < SERIAL_BELOW else _run_small_parallel
+    elif batch == 1:
+        kernel = _run_split if dim >= par_threshold else _run_serial
+    else:
+        kernel = _run_serial if batch * dim < SERIAL_BELOW else _run_parallel
+    kernel(states, ops, qargs, coefs)
+
+
+run_program.variants = {"small": _run_small, "small_parallel": _run_small_parallel,
+                        "serial": _run_serial, "parallel": _run_parallel, "split": _run_split}
+"""The compiled variants of the driver loop, by name (for tests and benchmarks)."""

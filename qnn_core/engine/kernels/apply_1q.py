@@ -25,6 +25,7 @@ from qnn_core.engine.kernels.opcodes import DENSE1, DIAG, REAL1, XPERM
 
 __all__ = [
     "RUN_MIN_LOG",
+    "mul2",
     "dense1_range",
     "real1_range",
     "xperm_range",
@@ -37,15 +38,21 @@ RUN_MIN_LOG = 3
 
 
 @njit
+def mul2(m, a0r, a0i, a1r, a1i):
+    """The one 2x2 complex product: ``(b0, b1) = M (a0, a1)`` in real scalars.
+
+    ``m`` = 8 scalars ``m00r m00i m01r m01i m10r m10i m11r m11i``; returns
+    ``(b0r, b0i, b1r, b1i)``. Every dense 1-target update and the adjoint inner products use it.
+    """
+    return (m[0] * a0r - m[1] * a0i + m[2] * a1r - m[3] * a1i,
+            m[0] * a0i + m[1] * a0r + m[2] * a1i + m[3] * a1r,
+            m[4] * a0r - m[5] * a0i + m[6] * a1r - m[7] * a1i,
+            m[4] * a0i + m[5] * a0r + m[6] * a1i + m[7] * a1r)
+
+
+@njit
 def _d1(re, im, i, j, m):
-    a0r = re[i]
-    a0i = im[i]
-    a1r = re[j]
-    a1i = im[j]
-    re[i] = m[0] * a0r - m[1] * a0i + m[2] * a1r - m[3] * a1i
-    im[i] = m[0] * a0i + m[1] * a0r + m[2] * a1i + m[3] * a1r
-    re[j] = m[4] * a0r - m[5] * a0i + m[6] * a1r - m[7] * a1i
-    im[j] = m[4] * a0i + m[5] * a0r + m[6] * a1i + m[7] * a1r
+    re[i], im[i], re[j], im[j] = mul2(m, re[i], im[i], re[j], im[j])
 
 
 @njit
@@ -88,14 +95,7 @@ def _run_d1(re, im, i0, n, h, m):
     c = re[i0 + h:i0 + h + n]
     d = im[i0 + h:i0 + h + n]
     for i in range(n):
-        a0r = a[i]
-        a0i = b[i]
-        a1r = c[i]
-        a1i = d[i]
-        a[i] = m[0] * a0r - m[1] * a0i + m[2] * a1r - m[3] * a1i
-        b[i] = m[0] * a0i + m[1] * a0r + m[2] * a1i + m[3] * a1r
-        c[i] = m[4] * a0r - m[5] * a0i + m[6] * a1r - m[7] * a1i
-        d[i] = m[4] * a0i + m[5] * a0r + m[6] * a1i + m[7] * a1r
+        a[i], b[i], c[i], d[i] = mul2(m, a[i], b[i], c[i], d[i])
 
 
 @njit

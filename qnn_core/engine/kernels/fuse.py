@@ -92,7 +92,7 @@ def _fuse_parallel(src, groups, factors, out):
 
 
 def fuse_coefs(src: np.ndarray, groups: np.ndarray, factors: np.ndarray, out: np.ndarray) -> None:
-    """Fill ``out complex128[B, L]`` from ``src complex128[B, Ls]`` (see module docstring)."""
+    """Fill ``out complex128[B, C]`` from ``src complex128[B, Cs]`` (see module docstring)."""
     # Fusing is a few complex products per coefficient: threads pay off only for big tables.
     if src.shape[0] * out.shape[1] >= 16 * SERIAL_BELOW:
         _fuse_parallel(src, groups, factors, out)

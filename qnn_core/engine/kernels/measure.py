@@ -142,6 +142,28 @@ def _pair_sum(re, im, x, z, start, stop):
     return 2.0 * acc
 
 
+@njit
+def _pair_sum_reference(re, im, x, z, start, stop):
+    """:func:`_pair_sum` as the plain loop over the pairs ``start:stop`` (small states)."""
+    acc = 0.0
+    if x == 0:
+        for k in range(2 * start, 2 * stop):
+            acc += (1.0 - 2.0 * _parity(k & z)) * _abs2(re[k], im[k])
+        return acc
+    p = _top_bit(x)
+    odd = _parity(x & z) == 1
+    low = (np.int64(1) << p) - 1
+    for i in range(start, stop):
+        k = ((i >> p) << (p + 1)) | (i & low)
+        kk = k ^ x
+        s = 1.0 - 2.0 * _parity(k & z)
+        if odd:
+            acc += s * (np.float64(re[kk]) * im[k] - np.float64(im[kk]) * re[k])
+        else:
+            acc += s * (np.float64(re[kk]) * re[k] + np.float64(im[kk]) * im[k])
+    return 2.0 * acc
+
+
 def _pauli_expectations(states, x_masks, z_masks, coeffs, offsets, evs):
     """evs[b, o] = <psi_b| O_o |psi_b> for every state and observable.
 
@@ -337,7 +359,7 @@ def _marginal_gather(states, j_lo, j_hi, j_lo_bits, rest, out):
             out[b, j] = total
 
 
-pauli_expectations = by_work_size(_pauli_expectations)
+pauli_expectations = by_work_size(_pauli_expectations, _pair_sum=_pair_sum_reference)
 pauli_inner_products = by_work_size(_pauli_inner_products)
 apply_pauli_sum = by_work_size(_apply_pauli_sum)
 probabilities = by_work_size(_probabilities)

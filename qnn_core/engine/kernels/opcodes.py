@@ -2,7 +2,7 @@
 
 A compiled program is ``ops: int64[n_ops, 5]`` with rows
 ``(kind, qarg_offset, num_targets, ctrl_mask, coef_offset)``, ``qargs: int64[total_targets]`` and
-``coefs: complex128[B, L]``. The kind says how many targets an op has and how many coefficients it
+``coefs: complex128[B, C]``. The kind says how many targets an op has and how many coefficients it
 reads from ``coefs[b, coef_offset:]``; ``ctrl_mask`` (control qubits, disjoint from the targets)
 applies to every kind. Bit order is little-endian: qubit q is bit q of a basis index, and matrix
 index bit i corresponds to target i.

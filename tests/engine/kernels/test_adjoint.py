@@ -1,8 +1,8 @@
 """Adjoint/tangent kernels against dense matrices built with the np.kron oracle.
 
-Every fast path of ``hdot`` (1-target runs, low targets in blocks, diagonal spans, controls above
-and below the targets, the generic fallback for small states and 2-target ops) and both sweeps
-against products of full ``2**n x 2**n`` matrices."""
+Every fast path of ``hdot`` and the reference loop ``hdot_reference`` (1-target runs, low targets in blocks, diagonal spans, controls above
+and below the targets, the generic fallback for small states and 2-target ops) and both sweeps (optimised
+and reference variants) against products of full ``2**n x 2**n`` matrices."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from qnn_core.engine.kernels.adjoint import (
     adjoint_sweep,
     hdot,
+    hdot_reference,
     probability_tangents,
     project_outcomes,
     real_inner_products,
@@ -47,9 +48,10 @@ HDOT_CASES = [
 ]
 
 
+@pytest.mark.parametrize("fn", [hdot, hdot_reference], ids=["hdot", "reference"])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("case", HDOT_CASES, ids=lambda c: f"n{c[0]}-k{c[1]}-t{c[2]}-c{c[3]}")
-def test_hdot_matches_dense(case, dtype):
+def test_hdot_matches_dense(case, dtype, fn):
     num_qubits, kind, targets, ctrl = case
     rng = np.random.default_rng(len(targets) * 100 + ctrl + num_qubits)
     d = 1 << len(targets)
@@ -57,8 +59,8 @@ def test_hdot_matches_dense(case, dtype):
     lam, psi = _state(num_qubits, rng), _state(num_qubits, rng)
     expected = np.real(np.conj(lam) @ _projected(kind, targets, ctrl, h, num_qubits) @ psi)
     row = np.concatenate([rng.normal(size=3) + 0j, h])  # the block starts at offset 3
-    got = hdot(to_planes(lam, dtype)[0], to_planes(psi, dtype)[0], np.array(targets, np.int64),
-               ctrl, kind == DIAG, row, 3)
+    got = fn(to_planes(lam, dtype)[0], to_planes(psi, dtype)[0], np.array(targets, np.int64),
+             ctrl, kind == DIAG, row, 3)
     assert abs(got - expected) < TOL[dtype] * 10
 
 
@@ -112,8 +114,14 @@ def _chain(mats, psi):
     return psi
 
 
+# "serial": the optimised kernels; "small": the reference loops that states under FAST_FROM
+# amplitudes run (here forced on 16 amplitudes); None: whatever the size picks.
+VARIANTS = [None, "serial", "small"]
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_adjoint_sweep_matches_dense_products(dtype):
+def test_adjoint_sweep_matches_dense_products(dtype, variant):
     n, batch = 4, 3
     rng = np.random.default_rng(7)
     spec = _random_ops(rng, n)
@@ -141,7 +149,8 @@ def test_adjoint_sweep_matches_dense_products(dtype):
     psi = to_planes(final, dtype)
     lam = np.stack([to_planes(final @ o.T, dtype) for o in observables])
     grads = np.full((batch, 2, len(spec)), 7.0)
-    adjoint_sweep(psi, lam, ops, qargs, inv, hmat, hoff, cols, 0, grads)
+    sweep = adjoint_sweep.variants[variant] if variant else adjoint_sweep
+    sweep(psi, lam, ops, qargs, inv, hmat, hoff, cols, 0, grads)
     for k, (_, _, _, _, block) in enumerate(spec):
         if block is None:
             assert np.all(grads[:, :, k] == 7.0)  # columns without a derivative untouched
@@ -155,8 +164,9 @@ def test_adjoint_sweep_matches_dense_products(dtype):
     np.testing.assert_allclose(to_complex(psi), psi0, atol=TOL[dtype] * 10)  # fully undone
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_tangent_sweep_matches_dense_products(dtype):
+def test_tangent_sweep_matches_dense_products(dtype, variant):
     n, batch = 4, 2
     rng = np.random.default_rng(11)
     spec = _random_ops(rng, n)
@@ -174,7 +184,8 @@ def test_tangent_sweep_matches_dense_products(dtype):
     psi0 = _state(n, rng, batch)
     psi = to_planes(psi0, dtype)
     tan = np.full((batch, count, 2, 1 << n), np.nan, dtype=dtype)  # contents ignored on entry
-    tangent_sweep(psi, tan, ops, qargs, coefs, np.array(drow, complex)[None, :], doff, slots, live)
+    sweep = tangent_sweep.variants[variant] if variant else tangent_sweep
+    sweep(psi, tan, ops, qargs, coefs, np.array(drow, complex)[None, :], doff, slots, live)
     mats = [op_matrix(k, t, c, np.asarray(co, complex), n) for k, t, c, co, _ in spec]
     np.testing.assert_allclose(to_complex(psi), [_chain(mats, p) for p in psi0], atol=TOL[dtype] * 10)
     for k, s in zip(*np.nonzero(slots[:, :1] >= 0)):

@@ -1,5 +1,6 @@
-"""Gate kernels against the dense np.kron oracle: every kind, every target position, controls
-above and below, batch broadcast, batch 1 with the inner-parallel path, float32 and float64."""
+"""Gate kernels against the dense np.kron oracle and against the reference loop: every kind,
+every target position, controls above and below, batch broadcast, batch 1 with the
+inner-parallel path, every compiled variant of the driver, float32 and float64."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from qnn_core.engine.kernels.apply import (
     group_count,
     run_program,
 )
+from qnn_core.engine.kernels.reference import apply_op_reference
 from qnn_core.engine.kernels.opcodes import (
     DENSE1,
     DENSE2,
@@ -88,18 +90,26 @@ def _target_sets(kind, num_qubits):
         tuple(int(q) for q in np.roll(np.arange(num_qubits), 1)[:3])] * (num_qubits >= 3)
 
 
-def _run_single_op(kind, targets, ctrl, coefs, psi, dtype, par_threshold=1 << 30):
+def _run_single_op(kind, targets, ctrl, coefs, psi, dtype, path="run_program"):
+    """One op on every state of ``psi``: through ``run_program`` (which picks the reference loop
+    below FAST_FROM amplitudes), or forced through the optimised ``apply_op`` or the reference."""
     ops = np.array([[kind, 0, len(targets), ctrl, 0]], dtype=np.int64)
     qargs = np.array(targets, dtype=np.int64)
     states = to_planes(psi, dtype)
     row = np.atleast_2d(coefs) if coefs.size else np.zeros((1, 1), dtype=complex)
-    run_program(states, ops, qargs, row, par_threshold)
+    if path == "run_program":
+        run_program(states, ops, qargs, row, 1 << 30)
+    else:
+        apply = apply_op if path == "fast" else apply_op_reference
+        for b in range(states.shape[0]):
+            apply(states[b], kind, qargs, ctrl, row[0], 0)
     return to_complex(states)
 
 
+@pytest.mark.parametrize("path", ["run_program", "fast", "reference"])
 @pytest.mark.parametrize("kind", [DENSE1, REAL1, DIAG, XPERM, SWAP, DENSE2, DENSEK])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_every_kind_every_position(kind, dtype):
+def test_every_kind_every_position(kind, dtype, path):
     rng = np.random.default_rng(kind)
     for num_qubits in range(1, 6):
         psi = _random_states(2, num_qubits, rng)
@@ -107,7 +117,7 @@ def test_every_kind_every_position(kind, dtype):
             for ctrl in _control_masks(num_qubits, targets, rng):
                 unitary = bool(rng.integers(2))
                 coefs = _coefs(kind, len(targets), rng, unitary)
-                got = _run_single_op(kind, targets, ctrl, coefs, psi, dtype)
+                got = _run_single_op(kind, targets, ctrl, coefs, psi, dtype, path)
                 want = psi @ op_matrix(kind, targets, ctrl, coefs, num_qubits).T
                 np.testing.assert_allclose(
                     got, want, rtol=0, atol=TOL[dtype] * 10,
@@ -244,3 +254,43 @@ def test_unitary_programs_preserve_norm(seed, num_qubits, num_ops):
     states = to_planes(psi)
     run_program(states, ops, qargs, coefs)
     np.testing.assert_allclose(np.linalg.norm(to_complex(states), axis=1), 1.0, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_every_driver_variant_matches_the_reference(dtype):
+    # The second oracle: each compiled variant of run_program's driver loop (reference, serial,
+    # parallel, split ops) against the textbook loop, on sizes each variant would not get by itself.
+    rng = np.random.default_rng(13)
+    for num_qubits in (1, 2, 3, 4, 6, 9):
+        ops, qargs, coefs = _random_program(num_qubits, 20, rng, unitary=False, batch_rows=3)
+        psi = _random_states(3, num_qubits, rng)
+        want = to_planes(psi, dtype)
+        run_program.variants["small"](want, ops, qargs, coefs)
+        u = [program_matrix(ops, qargs, coefs[b], num_qubits) for b in range(3)]
+        scale = max(1.0, np.abs(to_complex(want)).max())
+        np.testing.assert_allclose(to_complex(want), [u[b] @ psi[b] for b in range(3)], rtol=0,
+                                   atol=TOL[dtype] * 10 * scale)
+        for name, kernel in run_program.variants.items():
+            got = to_planes(psi, dtype)
+            if name == "split":  # one state at a time, as run_program calls it
+                for b in range(3):
+                    kernel(got[b:b + 1], ops, qargs, coefs[b:b + 1])
+            else:
+                kernel(got, ops, qargs, coefs)
+            np.testing.assert_allclose(got, want, rtol=0, atol=TOL[dtype] * 10 * scale,
+                                       err_msg=f"{name} n={num_qubits}")
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), num_qubits=st.integers(1, 7), num_ops=st.integers(1, 20))
+def test_optimised_ops_equal_reference_ops(seed, num_qubits, num_ops):
+    rng = np.random.default_rng(seed)
+    ops, qargs, coefs = _random_program(num_qubits, num_ops, rng, unitary=False)
+    psi = to_planes(_random_states(1, num_qubits, rng))
+    fast, ref = psi.copy(), psi.copy()
+    for kind, qo, k, ctrl, co in ops:
+        targets = qargs[qo:qo + k]
+        apply_op(fast[0], kind, targets, ctrl, coefs[0], co)
+        apply_op_reference(ref[0], kind, targets, ctrl, coefs[0], co)
+        np.testing.assert_allclose(fast, ref, rtol=0, atol=1e-12 * max(1.0, np.abs(ref).max()),
+                                   err_msg=f"{KIND_NAMES[kind]} targets={targets} ctrl={ctrl:b}")

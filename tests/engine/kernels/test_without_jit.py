@@ -1,5 +1,5 @@
-"""The kernel tests once more as plain Python (NUMBA_DISABLE_JIT=1): the kernels must stay
-readable, debuggable code whose pure-Python semantics equal the compiled ones."""
+"""The kernel and adjoint-kernel tests once more as plain Python (NUMBA_DISABLE_JIT=1): the
+kernels must stay readable, debuggable code whose pure-Python semantics equal the compiled ones."""
 
 import os
 import subprocess
@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
-KERNEL_TESTS = ["tests/engine/kernels/test_apply.py", "tests/engine/kernels/test_measure.py"]
+KERNEL_TESTS = ["tests/engine/kernels/test_apply.py", "tests/engine/kernels/test_measure.py",
+                "tests/engine/kernels/test_adjoint.py", "tests/engine/kernels/test_jit.py"]
 
 
 @pytest.mark.skipif(os.environ.get("NUMBA_DISABLE_JIT") == "1", reason="already without jit")
