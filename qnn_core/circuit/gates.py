@@ -35,6 +35,8 @@ __all__ = [
     "matrix_derivative",
     "shift_frequencies",
     "STATE_PREPARATIONS",
+    "GLOBAL_PHASE_SPEC",
+    "spec_by_name",
 ]
 
 _S2 = 1.0 / np.sqrt(2.0)
@@ -60,6 +62,11 @@ class GateSpec:
     matrix: Callable[..., np.ndarray]
     inverse: Callable[[tuple], tuple[str, tuple]]
     spectrum: tuple[tuple[float, ...], ...] = ()
+
+    def __reduce__(self):
+        # The table's lambdas do not pickle; a spec travels as its name (the table is the truth),
+        # so that a compiled Program pickles (to a worker process, inside a pickled QNN).
+        return (spec_by_name, (self.name, self.num_qubits))
 
     @property
     def num_targets(self) -> int:
@@ -330,6 +337,19 @@ def gate_spec(name: str, num_qubits: int | None = None) -> GateSpec:
     if name in STATE_PREPARATIONS:
         return _state_prep_spec(name, num_qubits)
     return GATES[name]
+
+
+GLOBAL_PHASE_SPEC = GateSpec("global_phase", 0, 1, 0, DIAG,
+                             lambda phi: np.exp(1j * np.asarray(phi, dtype=float))[..., None, None],
+                             lambda p: ("global_phase", (-p[0],)), ((-1.0,),))
+"""A circuit's parametrised global phase as a 0-qubit diagonal gate (the compiler's phase group)."""
+
+
+def spec_by_name(name: str, num_qubits: int) -> GateSpec:
+    """The spec a pickled :class:`GateSpec` names (``gate_spec`` plus the global phase)."""
+    if name == "global_phase":
+        return GLOBAL_PHASE_SPEC
+    return gate_spec(name, num_qubits)
 
 
 def base_matrix(spec: GateSpec, params) -> np.ndarray:

@@ -26,7 +26,7 @@ from typing import Callable
 
 import numpy as np
 
-from qnn_core.circuit.gates import GateSpec, base_matrix, gate_spec
+from qnn_core.circuit.gates import GLOBAL_PHASE_SPEC, GateSpec, base_matrix, gate_spec
 from qnn_core.circuit.parameter import ParameterExpression, compile_expressions
 from qnn_core.circuit.quantum_circuit import QuantumCircuit, engine_circuit
 from qnn_core.exceptions import CircuitError
@@ -187,7 +187,7 @@ def _compile(circuit: QuantumCircuit, fuse: bool) -> Program:
                    np.array([r[2] for r in rows], dtype=np.int64), rows[0][0].kind == DIAG)
         for rows in group_rows.values())
     if phase_groups:
-        groups += (ParamGroup(_PHASE_SPEC, np.array([[phase_groups[0][0]]], dtype=np.int64),
+        groups += (ParamGroup(GLOBAL_PHASE_SPEC, np.array([[phase_groups[0][0]]], dtype=np.int64),
                               np.array([phase_groups[0][1]], dtype=np.int64), True),)
     src_ops, src_qargs = _emit_source(sources)
     src_angles = np.full((len(sources), 4), -1, dtype=np.int64)
@@ -199,7 +199,7 @@ def _compile(circuit: QuantumCircuit, fuse: bool) -> Program:
         num_qubits=circuit.num_qubits,
         parameters=circuit.parameters,
         angle_exprs=tuple(exprs),
-        angle_fn=_angle_function(exprs, circuit.parameters),
+        angle_fn=_AngleFunction(exprs, circuit.parameters),
         const_src=const_src,
         groups=groups,
         src_ops=src_ops,
@@ -216,9 +216,6 @@ def _compile(circuit: QuantumCircuit, fuse: bool) -> Program:
     )
 
 
-_PHASE_SPEC = GateSpec("global_phase", 0, 1, 0, DIAG,
-                       lambda phi: np.exp(1j * np.asarray(phi, dtype=float))[..., None, None],
-                       lambda p: ("global_phase", (-p[0],)), ((-1.0,),))
 
 
 def _mask(qubits) -> int:
@@ -237,22 +234,40 @@ def _emit_source(sources: list[_Src]):
     return ops, np.array(qargs, dtype=np.int64)
 
 
-def _angle_function(exprs: list, parameters: tuple) -> Callable[[np.ndarray], np.ndarray]:
-    """``values (batch, P) -> angles (batch, A)``; numeric entries of ``exprs`` are constants."""
-    expr_cols = [i for i, e in enumerate(exprs) if isinstance(e, ParameterExpression)]
-    const_cols = [i for i, e in enumerate(exprs) if not isinstance(e, ParameterExpression)]
-    consts = np.array([float(exprs[i]) for i in const_cols], dtype=float)
-    evaluate = compile_expressions([exprs[i] for i in expr_cols], list(parameters), checked=True)
+class _AngleFunction:
+    """``values (batch, P) -> angles (batch, A)``; numeric entries of ``exprs`` are constants.
 
-    def angles(values: np.ndarray) -> np.ndarray:
-        out = np.empty((values.shape[0], len(exprs)), dtype=float)
-        if const_cols:
-            out[:, const_cols] = consts
-        if expr_cols:
-            out[:, expr_cols] = np.real(evaluate(values))
+    A class, not a closure, so that a ``Program`` pickles (to a worker process, or inside a
+    pickled QNN): the compiled evaluator is rebuilt from the expressions after unpickling.
+    """
+
+    def __init__(self, exprs: list, parameters: tuple) -> None:
+        self._exprs = list(exprs)
+        self._parameters = list(parameters)
+        self._build()
+
+    def _build(self) -> None:
+        exprs = self._exprs
+        self._expr_cols = [i for i, e in enumerate(exprs) if isinstance(e, ParameterExpression)]
+        self._const_cols = [i for i, e in enumerate(exprs) if not isinstance(e, ParameterExpression)]
+        self._consts = np.array([float(exprs[i]) for i in self._const_cols], dtype=float)
+        self._evaluate = compile_expressions([exprs[i] for i in self._expr_cols],
+                                             self._parameters, checked=True)
+
+    def __getstate__(self) -> dict:
+        return {"_exprs": self._exprs, "_parameters": self._parameters}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._build()
+
+    def __call__(self, values: np.ndarray) -> np.ndarray:
+        out = np.empty((values.shape[0], len(self._exprs)), dtype=float)
+        if self._const_cols:
+            out[:, self._const_cols] = self._consts
+        if self._expr_cols:
+            out[:, self._expr_cols] = np.real(self._evaluate(values))
         return out
-
-    return angles
 
 
 # --- fusion -------------------------------------------------------------------------------
