@@ -23,7 +23,8 @@ Every engine's matrix is first checked against qnn_core's on 12 + 5 points (max 
 ≤ 1e-8); an engine that disagrees is reported and not timed. Engines whose predicted time (from
 a timed probe, scaled by the number of kernel entries) exceeds ``--budget`` seconds run a
 smaller problem and their time is EXTRAPOLATED linearly in the number of entries (marked ``~``
-in the table); qnn_core always runs the full problem. Reports the median wall time of the
+in the table); qnn_core and ``pennylane_states`` (whose cost is per point, not per entry) always
+run the full problem. Reports the median wall time of the
 timed calls and the process CPU time of one call (the machine may be shared: see the load
 average in the header). Writes ``benchmarks/results/bench_kernels.{json,md}``.
 
@@ -54,6 +55,9 @@ __all__ = ["main", "ENGINES", "engine_factories", "points"]
 ENGINES = ("qnn_core", "qnn_core_fqk", "qiskit_ml_fsk", "qiskit_ml_fqk", "pennylane_pairs",
            "pennylane_states")
 _TOL = 1e-8
+# Engines whose cost is per point (one simulation each, then a matrix product) run in full:
+# scaling them by kernel entries would overstate their time.
+_ALWAYS_FULL = ("qnn_core", "qnn_core_fqk", "pennylane_states")
 
 
 def points(num: int, n: int, seed: int = 1234) -> np.ndarray:
@@ -198,7 +202,7 @@ def _bench_size(n: int, cfg, engines: list[str]) -> list[dict]:
         for kind, num, cols in cases:
             x = data[:num]
             y = None if cols is None else points(cols, n, seed=99)
-            res = _run_case(matrix, x, y, cfg.budget, cfg.repeats, full=name.startswith("qnn_core"))
+            res = _run_case(matrix, x, y, cfg.budget, cfg.repeats, full=name in _ALWAYS_FULL)
             label = f"gram {num}" if cols is None else f"block {num}x{cols}"
             rows.append({"num_qubits": n, "engine": name, "case": label, "status": "ok",
                          "agreement": agreement, **res})

@@ -134,8 +134,8 @@ class FidelityStatevectorKernel(BaseKernel):
 
     def _exact(self, vx: np.ndarray, vy: np.ndarray | None) -> np.ndarray:
         """Exact kernel of parameter rows (``vy=None``: symmetric)."""
-        fast = self._statevector_type is Statevector
-        if fast and self._cache_size == 0 or fast and self._auto_clear_cache:
+        uncached = self._auto_clear_cache or self._cache_size == 0
+        if self._statevector_type is Statevector and uncached:  # no cache to fill: blocked path
             return exact_gram(compile_circuit(self._feature_map), vx, vy)
         xs = self._states(vx)
         return overlap_gram(xs) if vy is None else overlap_gram(xs, self._states(vy))

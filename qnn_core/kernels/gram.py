@@ -33,6 +33,7 @@ import numpy as np
 
 from qnn_core.engine.adjoint import derivative_table, restricted_tables, sweep_tables
 from qnn_core.engine.kernels.adjoint import tangent_sweep
+from qnn_core.engine.kernels.apply import run_program
 from qnn_core.engine.program import Program, source_from_angles
 from qnn_core.engine.simulate import available_memory, check_memory, run_compiled
 
@@ -184,7 +185,6 @@ def state_tangents(program: Program, values: np.ndarray, wanted) -> tuple[np.nda
         dmat = derivative_table(program, angles, adjoint=False)
         tangent_sweep(psi, tan, program.src_ops, program.src_qargs, src, dmat, hoff, slots, live)
     else:  # nothing to differentiate: run the source program for the states alone
-        from qnn_core.engine.kernels.apply import run_program
         run_program(psi, program.src_ops, program.src_qargs, src)
     slot_cols = tables.cols[hoff >= 0]  # row-major over (k, j): slot order
     jac = np.real(tables.jacobian(values))  # (N, A, P)

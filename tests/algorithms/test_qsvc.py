@@ -17,17 +17,20 @@ qa = pytest.importorskip("qiskit_machine_learning.algorithms")
 qk = pytest.importorskip("qiskit_machine_learning.kernels")
 
 
-def _data(num, seed):
-    x = np.random.default_rng(seed).uniform(0, 2 * np.pi, (num, 2))
+def _data(num, seed, dim=2):
+    x = np.random.default_rng(seed).uniform(0, 2 * np.pi, (num, dim))
     return x, (np.sin(x[:, 0] + x[:, 1]) > 0).astype(int)
 
 
 def test_qsvc_equals_qiskit_ml():
-    fm = zz_feature_map(2, reps=2)
-    x, y = _data(24, 1)
-    xt, yt = _data(8, 2)
-    ours = QSVC(quantum_kernel=FidelityQuantumKernel(feature_map=fm)).fit(x, y)
-    theirs = qa.QSVC(quantum_kernel=qk.FidelityQuantumKernel(feature_map=to_qiskit(fm))).fit(x, y)
+    # n = 3 keeps the 24 x 24 kernel full rank (n = 2 has rank <= 16: a non-unique SVM dual whose
+    # libsvm solution moves with rounding); tol=1e-12 solves the dual to convergence
+    fm = zz_feature_map(3, reps=2)
+    x, y = _data(24, 1, 3)
+    xt, yt = _data(8, 2, 3)
+    ours = QSVC(quantum_kernel=FidelityQuantumKernel(feature_map=fm), tol=1e-12).fit(x, y)
+    theirs = qa.QSVC(quantum_kernel=qk.FidelityQuantumKernel(feature_map=to_qiskit(fm)),
+                     tol=1e-12).fit(x, y)
     np.testing.assert_allclose(ours.decision_function(xt), theirs.decision_function(xt), atol=1e-8)
     np.testing.assert_array_equal(ours.predict(xt), theirs.predict(xt))
     assert ours.score(xt, yt) == theirs.score(xt, yt)
@@ -35,12 +38,13 @@ def test_qsvc_equals_qiskit_ml():
 
 
 def test_qsvr_equals_qiskit_ml():
-    fm = zz_feature_map(2, reps=1)
-    x, _ = _data(20, 3)
-    xt, _ = _data(6, 4)
-    ours = QSVR(quantum_kernel=FidelityStatevectorKernel(feature_map=fm), C=2.0).fit(x, np.sin(x[:, 0]))
+    fm = zz_feature_map(3, reps=1)  # full-rank 20 x 20 kernel, as in the QSVC test
+    x, _ = _data(20, 3, 3)
+    xt, _ = _data(6, 4, 3)
+    ours = QSVR(quantum_kernel=FidelityStatevectorKernel(feature_map=fm), C=2.0,
+                tol=1e-12).fit(x, np.sin(x[:, 0]))
     theirs = qa.QSVR(quantum_kernel=qk.FidelityStatevectorKernel(feature_map=to_qiskit(fm)),
-                     C=2.0).fit(x, np.sin(x[:, 0]))
+                     C=2.0, tol=1e-12).fit(x, np.sin(x[:, 0]))
     np.testing.assert_allclose(ours.predict(xt), theirs.predict(xt), atol=1e-8)
     assert ours.score(xt, np.sin(xt[:, 0])) == pytest.approx(theirs.score(xt, np.sin(xt[:, 0])),
                                                              abs=1e-8)
