@@ -21,7 +21,9 @@ from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.engine.measure import expectation_values
 from qnn_core.engine.program import compile_circuit
 from qnn_core.engine.simulate import run_compiled
+from qnn_core.engine.vjp import diagonal_of, expectation_vjp, forward_tape, keep_states
 from qnn_core.exceptions import InputTypeError, QNNError
+from qnn_core.gradients._common import check_hermitian
 from qnn_core.gradients.param_shift import ParamShiftEstimatorGradient
 from qnn_core.gradients.reverse import ReverseEstimatorGradient, estimator_gradients
 from qnn_core.neural_networks.neural_network import NeuralNetwork, check_circuit
@@ -141,3 +143,38 @@ class EstimatorQNN(NeuralNetwork):
                                 parameters=[wanted] * (batch * num_obs))
         grads = np.asarray(job.result().gradients, dtype=float)  # (num_obs * batch, len(params))
         return np.ascontiguousarray(grads.reshape(num_obs, batch, len(params)).transpose(1, 0, 2))
+
+    # --- vector-Jacobian product (connectors) ----------------------------------------------
+    def _reverse_exact(self) -> bool:
+        """Exact forward and a reverse gradient: the VJP may run the engine's reverse sweep."""
+        return (isinstance(self.gradient, ReverseEstimatorGradient)
+                and isinstance(self.estimator, Estimator) and self._run_precision() == 0)
+
+    def _vjp_observables(self):
+        """``(real-coefficient observables, their diagonals or None)``, checked once and cached."""
+        cache = self.__dict__.get("_vjp_cache")
+        if cache is None or cache[0] is not self._observables:
+            for i, op in enumerate(self._observables):
+                check_hermitian(op, i)
+            ops = [SparsePauliOp(op, np.real(op.coeffs)) for op in self._observables]
+            cache = (self._observables, ops, diagonal_of(ops, self._circuit.num_qubits))
+            self.__dict__["_vjp_cache"] = cache
+        return cache[1], cache[2]
+
+    def _vjp(self, values: np.ndarray, cotangent: np.ndarray, params: np.ndarray, tape) -> np.ndarray:
+        """One reverse sweep per sample with the combined observable ``Σ_o g[b, o] O_o``."""
+        if not self._reverse_exact():
+            return super()._vjp(values, cotangent, params, tape)
+        ops, diagonal = self._vjp_observables()
+        out = expectation_vjp(compile_circuit(self._circuit), values, ops, cotangent,
+                              dtype=self.gradient.dtype, wanted=params, tape=tape,
+                              diagonal=diagonal)
+        return np.ascontiguousarray(out[:, params])
+
+    def _forward_tape(self, values: np.ndarray):
+        """Exact: the forward run's states are kept for the VJP (when they fit)."""
+        if not self._reverse_exact():
+            return self._forward(values), None
+        tape = forward_tape(compile_circuit(self._circuit), values, self._dtype)
+        evs = expectation_values(tape.peek(), self._observables).real
+        return evs, keep_states(tape)

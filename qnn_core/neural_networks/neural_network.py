@@ -283,3 +283,67 @@ class NeuralNetwork:
 
     def _backward(self, values: np.ndarray, params: np.ndarray) -> np.ndarray:
         raise NotImplementedError
+
+    # --- vector-Jacobian products (for the connectors) -------------------------------------
+    def vjp(self, input_data, weights, grad_output, *, input_gradients=None,
+            weight_gradients: bool = True, tape=None):
+        """``(input_vjp, weight_vjp)``: the upstream gradient pulled back through the network.
+
+        ``grad_output``: float ``(*lead, *output_shape)`` (the shape :meth:`forward` returns; a
+        ``sparse`` array is densified), the gradient of a loss with respect to the outputs.
+        Returns per sample ``input_vjp[..., i] = Σ_o grad_output[..., o] ∂out_o/∂x_i`` with shape
+        ``(*lead, num_inputs)`` and ``weight_vjp`` with shape ``(*lead, num_weights)`` (not summed
+        over the batch: sum it for the gradient of a shared weight vector). ``input_vjp`` is None
+        when ``input_gradients`` (default: the attribute :attr:`input_gradients`) is false or there
+        are no inputs; ``weight_vjp`` is None when ``weight_gradients`` is false or there are no
+        weights. ``tape``: the second result of :meth:`forward_with_tape` for the same
+        ``input_data`` and ``weights`` (lets the reverse sweep skip the forward run).
+
+        Exact QNNs with a reverse gradient run one reverse sweep per sample with the combined
+        observable ``Σ_o g[b, o] O_o`` (:mod:`qnn_core.engine.vjp`); any other gradient (shift
+        rules, finite differences, shots) contracts :meth:`backward`'s Jacobian.
+        """
+        values, lead = self._values(input_data, weights)
+        g = self._cotangent(grad_output, values.shape[0], lead)
+        want_in = self._input_gradients if input_gradients is None else bool(input_gradients)
+        n_in = self._num_inputs if want_in else 0
+        n_w = self._num_weights if weight_gradients else 0
+        user_cols = (list(range(n_in))
+                     + list(range(self._num_inputs, self._num_inputs + n_w)))
+        if not user_cols:
+            return None, None
+        out = self._vjp(values, g, self._user_to_circuit[user_cols], tape)
+        input_vjp = out[:, :n_in].reshape(*lead, n_in) if n_in else None
+        weight_vjp = out[:, n_in:].reshape(*lead, n_w) if n_w else None
+        return input_vjp, weight_vjp
+
+    def forward_with_tape(self, input_data, weights):
+        """``(outputs, tape)``: :meth:`forward` plus what :meth:`vjp` may reuse (or None).
+
+        Exact reverse-gradient QNNs keep the final states of the run when they fit in a quarter
+        of the available memory; the first :meth:`vjp` given the tape consumes them.
+        """
+        values, lead = self._values(input_data, weights)
+        out, tape = self._forward_tape(values)
+        return self._to_output(out.reshape(*lead, *self._output_shape)), tape
+
+    def _cotangent(self, grad_output, batch: int, lead: tuple[int, ...]) -> np.ndarray:
+        """float64 ``(batch, prod(output_shape))`` from ``grad_output`` (validated)."""
+        if hasattr(grad_output, "todense"):
+            grad_output = grad_output.todense()
+        g = _as_float_array(grad_output, "grad_output")
+        shapes = {(*lead, *self._output_shape), (batch, *self._output_shape)}
+        if g.shape not in shapes:
+            raise ParameterError(f"grad_output has shape {g.shape}; expected "
+                                 f"{(*lead, *self._output_shape)}, the shape of the outputs")
+        _finite(g, "grad_output")
+        return g.reshape(batch, -1)
+
+    def _vjp(self, values: np.ndarray, cotangent: np.ndarray, params: np.ndarray, tape) -> np.ndarray:
+        """``(batch, len(params))`` VJP by contracting the Jacobian (any gradient method)."""
+        jac = self._backward(values, params).reshape(values.shape[0], cotangent.shape[1], -1)
+        return np.einsum("bo,bop->bp", cotangent, jac)
+
+    def _forward_tape(self, values: np.ndarray):
+        """Outputs and a tape (None here: the generic VJP recomputes what it needs)."""
+        return self._forward(values), None

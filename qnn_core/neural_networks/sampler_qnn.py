@@ -34,6 +34,7 @@ from qnn_core.engine.adjoint import (
 from qnn_core.engine.measure import probabilities
 from qnn_core.engine.program import compile_circuit
 from qnn_core.engine.simulate import run_compiled
+from qnn_core.engine.vjp import forward_tape, keep_states, probability_vjp
 from qnn_core.exceptions import InputTypeError, QNNError
 from qnn_core.gradients.param_shift import ParamShiftSamplerGradient
 from qnn_core.gradients.reverse import ReverseSamplerGradient, sampler_gradients
@@ -289,3 +290,39 @@ class SamplerQNN(NeuralNetwork):
                 deposit |= ((u >> i) & 1) << c
             grads = grads[:, deposit]
         return np.ascontiguousarray(grads)
+
+    # --- vector-Jacobian product (connectors) ----------------------------------------------
+    def _reverse_exact(self) -> bool:
+        """Exact probabilities and a reverse gradient: the VJP may run the engine's reverse sweep."""
+        return (isinstance(self.gradient, ReverseSamplerGradient)
+                and getattr(self.sampler, "default_shots", None) is None)
+
+    def _group_of_basis(self) -> np.ndarray:
+        """int64 ``(2**num_qubits,)``: the flat output index of every basis state (cached)."""
+        key = (self._index_map, self._clbit_qubits)
+        cache = self.__dict__.get("_vjp_groups")
+        if cache is None or cache[0][0] is not key[0] or cache[0][1] != key[1]:
+            x = np.arange(1 << self._measured.num_qubits, dtype=np.int64)
+            outcome = np.zeros_like(x)
+            for i, q in enumerate(self._clbit_qubits):
+                outcome |= ((x >> q) & 1) << i
+            groups = outcome if self._index_map is None else self._index_map[outcome]
+            cache = (key, groups)
+            self.__dict__["_vjp_groups"] = cache
+        return cache[1]
+
+    def _vjp(self, values: np.ndarray, cotangent: np.ndarray, params: np.ndarray, tape) -> np.ndarray:
+        """One reverse sweep per sample with the diagonal observable ``Σ_k g[b, group(k)] Π_k``."""
+        if not self._reverse_exact():
+            return super()._vjp(values, cotangent, params, tape)
+        out = probability_vjp(compile_circuit(self._measured), values, self._group_of_basis(),
+                              cotangent, dtype=self.gradient.dtype, wanted=params, tape=tape)
+        return np.ascontiguousarray(out[:, params])
+
+    def _forward_tape(self, values: np.ndarray):
+        """Exact: the forward run's states are kept for the VJP (when they fit)."""
+        if not self._reverse_exact():
+            return self._forward(values), None
+        tape = forward_tape(compile_circuit(self._measured), values, self._dtype)
+        marginals = probabilities(tape.peek(), qargs=list(self._qargs))
+        return self._group(self._from_qubit_outcomes(marginals)), keep_states(tape)
