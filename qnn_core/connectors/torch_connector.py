@@ -66,11 +66,11 @@ class _QNNFunction(torch.autograd.Function):
             dense = (np.broadcast_to(dense.reshape(qnn.output_shape), shape) if x is None
                      else dense.reshape(shape))
             if not connector.sparse:
-                return torch.from_numpy(np.ascontiguousarray(dense)).to(
+                return torch.from_numpy(np.array(dense)).to(
                     dtype=out_dtype, device=input_data.device)
             coo = import_sparse().COO.from_numpy(dense)
         out = torch.sparse_coo_tensor(np.asarray(coo.coords), np.asarray(coo.data),
-                                      size=coo.shape, dtype=out_dtype)
+                                      size=coo.shape, dtype=out_dtype, check_invariants=True)
         return out.to(input_data.device)
 
     @staticmethod
