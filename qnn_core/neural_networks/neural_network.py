@@ -333,6 +333,8 @@ class NeuralNetwork:
             grad_output = grad_output.todense()
         g = _as_float_array(grad_output, "grad_output")
         shapes = {(*lead, *self._output_shape), (batch, *self._output_shape)}
+        if batch == 1:
+            shapes.add(self._output_shape)  # one sample given without its batch axis
         if g.shape not in shapes:
             raise ParameterError(f"grad_output has shape {g.shape}; expected "
                                  f"{(*lead, *self._output_shape)}, the shape of the outputs")
