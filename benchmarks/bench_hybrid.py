@@ -213,13 +213,13 @@ def _step_parts(model, dtype, x, y):
         opt.zero_grad()
         out = model(xs)
         loss = torch.mean((out - ys) ** 2)
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), _cpu()
         loss.backward()
-        t2 = time.perf_counter()
+        t2, c2 = time.perf_counter(), _cpu()
         opt.step()
         t3 = time.perf_counter()
         return {"forward": t1 - t0, "backward": t2 - t1, "optimizer": t3 - t2, "step": t3 - t0,
-                "cpu": _cpu() - c0}
+                "cpu": _cpu() - c0, "cpu_forward": c1 - c0, "cpu_backward": c2 - c1}
 
     return step
 
@@ -297,26 +297,28 @@ def run_size(n: int, names, repeats: int, budget: float, seed: int) -> list[dict
         model.load_state_dict(start)  # the reference is probed again for the peers' checks
         scale = BATCH / rows
         rec.update(rows=rows, scale=scale)
-        for key in ("forward", "backward", "optimizer", "step", "cpu"):
+        for key in ("forward", "backward", "optimizer", "step", "cpu", "cpu_forward", "cpu_backward"):
             rec[key] = statistics.median(t[key] for t in times) * scale
     base = next((r for r in records if r.get("status") == "reference"), None)
     for r in records:
         if base and "step" in r and r is not base:
             r["ratio"] = r["step"] / base["step"]
+            r["cpu_ratio"] = r["cpu"] / base["cpu"]
     return records
 
 
 def _table(records) -> str:
-    lines = ["| engine | n | rows | forward s | backward s | step s | CPU s/step | step ratio | status |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| engine | n | rows | forward s | backward s | step s | CPU s/step (fwd, bwd) | step ratio "
+             "(CPU ratio) | status |", "|---|---|---|---|---|---|---|---|---|"]
     for r in records:
         if "step" not in r:
             lines.append(f"| {r['engine']} | {r['num_qubits']} | — | — | — | — | — | — | "
                          f"{r.get('status')}: {r.get('note', '')} {r.get('agreement', '')} |")
             continue
-        ratio = f"{r['ratio']:.1f}x" if "ratio" in r else "1"
+        ratio = (f"{r['ratio']:.1f}x ({r['cpu_ratio']:.1f}x)" if "ratio" in r else "1")
         lines.append(f"| {r['engine']} | {r['num_qubits']} | {r['rows']} | {r['forward']:.4g} | "
-                     f"{r['backward']:.4g} | {r['step']:.4g} | {r['cpu']:.4g} | {ratio} | "
+                     f"{r['backward']:.4g} | {r['step']:.4g} | {r['cpu']:.4g} ({r['cpu_forward']:.3g}, "
+                     f"{r['cpu_backward']:.3g}) | {ratio} | "
                      f"{r['status']} {r.get('agreement', '')} |")
     return "\n".join(lines)
 
@@ -366,8 +368,10 @@ def main(argv=None) -> int:
         peers = [r for r in records if r["num_qubits"] == n and "ratio" in r]
         if ours and "step" in ours:
             best = min(peers, key=lambda r: r["step"], default=None)
-            print(f"n={n}: backward/forward {ours['backward'] / ours['forward']:.2f}; fastest peer "
-                  + (f"{best['engine']} {best['ratio']:.1f}x slower" if best else "none"))
+            print(f"n={n}: backward/forward wall {ours['backward'] / ours['forward']:.2f}, CPU "
+                  f"{ours['cpu_backward'] / ours['cpu_forward']:.2f}; fastest peer "
+                  + (f"{best['engine']} {best['ratio']:.1f}x slower (CPU {best['cpu_ratio']:.1f}x)"
+                     if best else "none"))
     return 0
 
 
