@@ -43,12 +43,12 @@ class _QNNFunction(torch.autograd.Function):
     """``outputs = qnn(inputs, weights)`` with a vector-Jacobian-product backward."""
 
     @staticmethod
-    def forward(ctx, input_data, weight, connector):  # noqa: D401 (torch API)
+    def forward(ctx, input_data, weight, connector, keep):  # noqa: D401 (torch API)
         qnn = connector.neural_network
         # Without inputs the QNN evaluates one sample; a (batch, 0) input repeats it.
         x = input_data.detach().cpu().numpy().astype(np.float64) if qnn.num_inputs else None
         w = weight.detach().cpu().numpy().astype(np.float64)
-        if any(ctx.needs_input_grad[:2]):
+        if keep:  # a backward may follow: keep the final states for its sweep
             result, tape = qnn.forward_with_tape(x, w)
         else:  # torch.no_grad, or nothing requires grad: no states kept
             result, tape = qnn.forward(x, w), None
@@ -79,7 +79,7 @@ class _QNNFunction(torch.autograd.Function):
         want_in = ctx.needs_input_grad[0] and qnn.num_inputs > 0
         want_w = ctx.needs_input_grad[1] and qnn.num_weights > 0
         if not (want_in or want_w):
-            return None, None, None
+            return None, None, None, None
         if grad_output.layout != torch.strided:
             grad_output = grad_output.to_dense()
         g = grad_output.detach().cpu().numpy().astype(np.float64)
@@ -101,7 +101,7 @@ class _QNNFunction(torch.autograd.Function):
         if ctx.sparse:  # as qiskit-machine-learning: sparse COO gradients from a sparse connector
             grad_in = None if grad_in is None else grad_in.to_sparse()
             grad_w = None if grad_w is None else grad_w.to_sparse()
-        return grad_in, grad_w, None
+        return grad_in, grad_w, None, None
 
 
 class TorchConnector(torch.nn.Module):
@@ -178,4 +178,5 @@ class TorchConnector(torch.nn.Module):
         if input_data.dim() == 0 or input_data.shape[-1] != n:
             raise ParameterError(f"input_data has shape {tuple(input_data.shape)}; expected "
                                  f"(batch, {n}) or ({n},): its last dimension must be num_inputs")
-        return _QNNFunction.apply(input_data, weight, self)
+        keep = torch.is_grad_enabled() and (input_data.requires_grad or weight.requires_grad)
+        return _QNNFunction.apply(input_data, weight, self, keep)

@@ -25,7 +25,7 @@ def check(connector, x):
     """gradcheck of the autograd function in float64 over the input and the weights."""
     w = connector.weight.detach().double().requires_grad_(True)
     args = (x, w) if x is not None else (torch.zeros(0, dtype=torch.float64), w)
-    assert torch.autograd.gradcheck(lambda a, b: _QNNFunction.apply(a, b, connector), args,
+    assert torch.autograd.gradcheck(lambda a, b: _QNNFunction.apply(a, b, connector, True), args,
                                     eps=1e-6, atol=1e-7, rtol=1e-6)
 
 
@@ -342,3 +342,25 @@ def test_bad_arguments_raise_named_errors():
 
 def test_observables_fixture_is_the_shared_one():
     assert [o.paulis[0] for o in estimator_qnn().observables] == OBS
+
+
+def test_backward_reuses_the_forward_states(monkeypatch):
+    import qnn_core.engine.vjp as vjp_module
+
+    calls = []
+    original = vjp_module._adj._forward
+
+    def counting(*args):
+        calls.append(1)
+        return original(*args)
+
+    monkeypatch.setattr(vjp_module._adj, "_forward", counting)
+    conn = TorchConnector(sampler_qnn("parity"), initial_weights=rng_inputs(6, 1)).double()
+    x = torch.tensor(rng_inputs((3, 3), 0), requires_grad=True)
+    out = conn(x)
+    assert len(calls) == 1  # the forward run, states kept
+    out[:, 0].sum().backward()
+    assert len(calls) == 1  # the backward swept the kept states: no second forward run
+    with torch.no_grad():
+        conn(x)
+    assert len(calls) == 1  # no_grad: the plain forward, nothing kept
