@@ -1,6 +1,7 @@
 """The ``qnn-core`` command: ``qnn-core demo`` and ``qnn-core bench``.
 
-``demo`` trains two small classifiers (see :mod:`qnn_core.demo`). ``bench`` hands its arguments
+``demo`` trains two small classifiers (see :mod:`qnn_core.demo`); ``demo --hybrid`` trains a
+PyTorch model with a QNN layer (see :mod:`qnn_core.hybrid_demo`). ``bench`` hands its arguments
 to the benchmark runner, ``benchmarks.runner.main(argv)``, which lives in the source checkout
 (not in the installed package); it is imported only when asked for.
 """
@@ -27,6 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-plot", action="store_true", help="do not save qnn_demo_loss.png")
     demo.add_argument("--output", metavar="DIR", default=".",
                       help="directory for qnn_demo_loss.png (default: current directory)")
+    demo.add_argument("--hybrid", action="store_true",
+                      help="train Linear -> QNN -> Linear with PyTorch instead (needs the torch "
+                           "extra; --maxiter is then the number of epochs; saves qnn_hybrid_loss.png)")
     bench = commands.add_parser("bench", help="run the benchmarks (needs the source checkout)")
     bench.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the benchmark runner")
     return parser
@@ -37,6 +41,12 @@ def _demo(args) -> int:
         print(f"qnn-core demo: --maxiter is {args.maxiter}; expected a positive integer",
               file=sys.stderr)
         return 2
+    if args.hybrid:
+        from qnn_core.hybrid_demo import run_hybrid_demo
+
+        run_hybrid_demo(epochs=args.maxiter, seed=args.seed, plot=not args.no_plot,
+                        output_dir=args.output)
+        return 0
     from qnn_core.demo import run_demo
 
     run_demo(maxiter=args.maxiter, seed=args.seed, plot=not args.no_plot, output_dir=args.output)

@@ -34,8 +34,10 @@ MODULES = (
     "qnn_core.kernels.algorithms",
     "qnn_core.state_fidelities",
     "qnn_core.datasets",
+    "qnn_core.connectors",
     "qnn_core.interop.qiskit",
     "qnn_core.engine.simulate",
+    "qnn_core.engine.vjp",
     "qnn_core.exceptions",
     "qnn_core.checks",
 )
@@ -115,10 +117,10 @@ def _own_doc(cls) -> str:
 
 
 def _members(cls) -> list[tuple[str, object]]:
-    """Public methods and properties of ``cls`` defined by non-builtin classes, MRO order."""
+    """Public methods and properties of ``cls`` defined by qnn_core classes (not builtins, torch, scikit-learn), MRO order."""
     seen, out = set(), []
     for klass in cls.__mro__:
-        if klass.__module__ == "builtins":
+        if not klass.__module__.startswith("qnn_core"):  # builtins, torch, scikit-learn...
             continue
         for name, value in vars(klass).items():
             if name.startswith("_") or name in seen:

@@ -2,10 +2,12 @@
 
 Every gradient class has a checked public ``run(...) -> Job`` (arguments validated once, by
 :mod:`qnn_core.gradients._common`) over a trusted core ``_run_items(items) -> list[ndarray]``.
-The base classes add the batched entry the QNNs use, ``_task_gradients(task, values, params)``:
-a whole batch of one network's parameter sets at once, without re-validating. Its default builds
-the job items directly and runs ``_run_items``; :class:`~qnn_core.gradients.reverse` overrides it
-with one adjoint sweep over the batch. Shapes follow qiskit-machine-learning.
+The base classes add the batched entries the QNNs use, ``_task_gradients(task, values, params)``
+(the Jacobian) and ``_task_vjp(task, values, cotangent, params)`` (a vector-Jacobian product, for
+the connectors): a whole batch of one network's parameter sets at once, without re-validating.
+The defaults build the job items directly and run ``_run_items`` (the VJP contracts that
+Jacobian); :class:`~qnn_core.gradients.reverse` overrides both with one adjoint sweep over the
+batch (the VJP's sweep carries one combined bra, whatever the number of outputs). Shapes follow qiskit-machine-learning.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ __all__ = [
     "SamplerGradient",
     "estimator_task_gradients",
     "sampler_task_gradients",
+    "estimator_task_vjp",
+    "sampler_task_vjp",
 ]
 
 
@@ -75,6 +79,11 @@ class EstimatorGradient:
         grads = np.asarray(self._run_items(items), dtype=float)  # (L * batch, len(params))
         return np.ascontiguousarray(grads.reshape(num_obs, batch, len(params)).transpose(1, 0, 2))
 
+    def _task_vjp(self, task: EstimatorTask, values: np.ndarray, cotangent: np.ndarray,
+                  params: np.ndarray) -> np.ndarray:
+        """``vjp[b, j] = Σ_l cotangent[b, l] d evs[b, l] / d params[j]``: float64 ``(batch, len(params))``."""
+        return _contract(cotangent, self._task_gradients(task, values, params))
+
 
 class SamplerGradient:
     """Base of the sampler gradients: subclasses implement ``run`` and ``_run_items``."""
@@ -91,6 +100,11 @@ class SamplerGradient:
                  for b in range(values.shape[0])]
         grads = np.stack([np.asarray(g, dtype=float) for g in self._run_items(items)])
         return group_outcomes(task, select_clbits(task, grads.transpose(0, 2, 1)))
+
+    def _task_vjp(self, task: SamplerTask, values: np.ndarray, cotangent: np.ndarray,
+                  params: np.ndarray) -> np.ndarray:
+        """``vjp[b, j] = Σ_k cotangent[b, k] d out[b, k] / d params[j]`` over the network's outputs."""
+        return _contract(cotangent, self._task_gradients(task, values, params))
 
 
 def select_clbits(task: SamplerTask, grads: np.ndarray) -> np.ndarray:
@@ -130,3 +144,27 @@ def sampler_task_gradients(gradient, task: SamplerTask, values: np.ndarray,
     job = gradient.run([task.circuit] * batch, values, parameters=[wanted] * batch)
     grads = np.stack([np.asarray(g, dtype=float) for g in job.result().gradients])
     return group_outcomes(task, select_clbits(task, grads.transpose(0, 2, 1)))
+
+
+def _contract(cotangent: np.ndarray, jac: np.ndarray) -> np.ndarray:
+    """``(batch, K) x (batch, K, k) -> (batch, k)``: a VJP from a Jacobian."""
+    return np.einsum("bo,bop->bp", cotangent, jac)
+
+
+def estimator_task_vjp(gradient, task: EstimatorTask, values: np.ndarray, cotangent: np.ndarray,
+                       params: np.ndarray) -> np.ndarray:
+    """``(batch, len(params))`` VJP from any estimator gradient: its batched core when it has one,
+    else the contraction of :func:`estimator_task_gradients`."""
+    core = getattr(gradient, "_task_vjp", None)
+    if core is not None:
+        return core(task, values, cotangent, params)
+    return _contract(cotangent, estimator_task_gradients(gradient, task, values, params))
+
+
+def sampler_task_vjp(gradient, task: SamplerTask, values: np.ndarray, cotangent: np.ndarray,
+                     params: np.ndarray) -> np.ndarray:
+    """``(batch, len(params))`` VJP from any sampler gradient (as above)."""
+    core = getattr(gradient, "_task_vjp", None)
+    if core is not None:
+        return core(task, values, cotangent, params)
+    return _contract(cotangent, sampler_task_gradients(gradient, task, values, params))

@@ -20,6 +20,7 @@ forward-mode tangents (one ``dpsi/dθ`` per angle column); see
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,7 @@ from qnn_core.engine.program import Program, compile_circuit
 from qnn_core.engine.simulate import as_parameter_values, real_dtype
 from qnn_core.exceptions import GradientError, InputTypeError
 from qnn_core.engine.outcomes import OutcomeMap, bit_table, clbit_qubits, outcome_map
+from qnn_core.engine.vjp import diagonal_of, expectation_vjp, probability_vjp
 from qnn_core.gradients._common import estimator_items, observable_key, sampler_items
 from qnn_core.primitives.pubs import check_hermitian
 from qnn_core.gradients.base import (
@@ -49,6 +51,9 @@ __all__ = [
 ]
 
 _METHODS = ("auto", "adjoint", "tangent")
+
+# Diagonals of a network's observables for its VJP bras (None when not diagonal), per task.
+_DIAGONALS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def _check_circuit(circuit) -> Program:
@@ -223,6 +228,17 @@ class ReverseEstimatorGradient(EstimatorGradient):
                                           self.dtype, params, states, real=True)
         return np.ascontiguousarray(grads[:, :, params])
 
+    def _task_vjp(self, task: EstimatorTask, values: np.ndarray, cotangent: np.ndarray,
+                  params: np.ndarray) -> np.ndarray:
+        """One sweep per sample with the combined observable ``Σ_l cotangent[b, l] O_l``
+        (:func:`qnn_core.engine.vjp.expectation_vjp`), taking over the forward states."""
+        states = task.states.take(task.program, values, self.dtype)
+        if task not in _DIAGONALS:
+            _DIAGONALS[task] = diagonal_of(list(task.real_observables), task.program.num_qubits)
+        out = expectation_vjp(task.program, values, list(task.real_observables), cotangent,
+                              self.dtype, params, states, _DIAGONALS[task])
+        return np.ascontiguousarray(out[:, params])
+
     def _run_items(self, items) -> list[np.ndarray]:
         grads: list = [None] * len(items)
         keys = [(id(it.circuit), observable_key(it.observable)) for it in items]
@@ -283,6 +299,16 @@ class ReverseSamplerGradient(SamplerGradient):
         _, grads = _probability_gradients(task.program, task.circuit, values, self.dtype,
                                           self.method, states)
         return group_outcomes(task, select_clbits(task, grads[:, :, params]))
+
+    def _task_vjp(self, task: SamplerTask, values: np.ndarray, cotangent: np.ndarray,
+                  params: np.ndarray) -> np.ndarray:
+        """One sweep per sample with the diagonal observable ``Σ_x cotangent[b, group(x)] |x><x|``
+        (:func:`qnn_core.engine.vjp.probability_vjp`), taking over the forward states."""
+        states = task.states.take(task.program, values, self.dtype)
+        outcome = bit_table(task.program.num_qubits, [(q, i) for i, q in enumerate(task.qubits)])
+        group_of = outcome if task.index_map is None else task.index_map[outcome]
+        out = probability_vjp(task.program, values, group_of, cotangent, self.dtype, params, states)
+        return np.ascontiguousarray(out[:, params])
 
     def _grouped(self, task: SamplerTask, values: np.ndarray, params: np.ndarray,
                  states) -> np.ndarray:

@@ -27,7 +27,7 @@ import numpy as np
 
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.exceptions import InputTypeError, QNNError
-from qnn_core.gradients.base import estimator_task_gradients
+from qnn_core.gradients.base import estimator_task_gradients, estimator_task_vjp
 from qnn_core.gradients.param_shift import ParamShiftEstimatorGradient
 from qnn_core.gradients.reverse import ReverseEstimatorGradient
 from qnn_core.neural_networks.neural_network import NeuralNetwork, check_circuit
@@ -128,3 +128,8 @@ class EstimatorQNN(NeuralNetwork):
     def _backward(self, values: np.ndarray, params: np.ndarray) -> np.ndarray:
         """``grad`` float64 ``(batch, num_observables, len(params))``, columns ``params`` (circuit positions)."""
         return estimator_task_gradients(self.gradient, self._task, values, params)
+
+    def _vjp(self, values: np.ndarray, cotangent: np.ndarray, params: np.ndarray) -> np.ndarray:
+        """``(batch, len(params))``: the gradient's VJP core (one reverse sweep per sample with the
+        combined observable ``Σ_o g[b, o] O_o`` for the reverse gradient)."""
+        return estimator_task_vjp(self.gradient, self._task, values, cotangent, params)

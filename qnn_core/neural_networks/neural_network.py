@@ -292,3 +292,54 @@ class NeuralNetwork:
 
     def _backward(self, values: np.ndarray, params: np.ndarray) -> np.ndarray:
         raise NotImplementedError
+
+    # --- vector-Jacobian products (for the connectors) -------------------------------------
+    def vjp(self, input_data, weights, grad_output, *, input_gradients=None,
+            weight_gradients: bool = True):
+        """``(input_vjp, weight_vjp)``: the upstream gradient pulled back through the network.
+
+        ``grad_output``: float ``(*lead, *output_shape)`` (the shape :meth:`forward` returns; a
+        ``sparse`` array is densified), the gradient of a loss with respect to the outputs.
+        Returns per sample ``input_vjp[..., i] = Σ_o grad_output[..., o] ∂out_o/∂x_i`` with shape
+        ``(*lead, num_inputs)`` and ``weight_vjp`` with shape ``(*lead, num_weights)`` (not summed
+        over the batch: sum it for the gradient of a shared weight vector). ``input_vjp`` is None
+        when ``input_gradients`` (default: the attribute :attr:`input_gradients`) is false or there
+        are no inputs; ``weight_vjp`` is None when ``weight_gradients`` is false or there are no
+        weights.
+
+        The work is the gradient's VJP core: the reverse gradients run one reverse sweep per
+        sample with the combined observable ``Σ_o g[b, o] O_o`` (:mod:`qnn_core.engine.vjp`),
+        taking over the states of a :meth:`forward` at the same values; any other gradient
+        (shift rules, finite differences, shots) contracts its Jacobian.
+        """
+        values, lead = self._values(input_data, weights)
+        g = self._cotangent(grad_output, values.shape[0], lead)
+        want_in = self._input_gradients if input_gradients is None else bool(input_gradients)
+        n_in = self._num_inputs if want_in else 0
+        n_w = self._num_weights if weight_gradients else 0
+        user_cols = (list(range(n_in))
+                     + list(range(self._num_inputs, self._num_inputs + n_w)))
+        if not user_cols:
+            return None, None
+        out = self._vjp(values, g, self._user_to_circuit[user_cols])
+        input_vjp = out[:, :n_in].reshape(*lead, n_in) if n_in else None
+        weight_vjp = out[:, n_in:].reshape(*lead, n_w) if n_w else None
+        return input_vjp, weight_vjp
+
+    def _cotangent(self, grad_output, batch: int, lead: tuple[int, ...]) -> np.ndarray:
+        """float64 ``(batch, prod(output_shape))`` from ``grad_output`` (validated)."""
+        if hasattr(grad_output, "todense"):
+            grad_output = grad_output.todense()
+        g = _as_float_array(grad_output, "grad_output")
+        shapes = {(*lead, *self._output_shape), (batch, *self._output_shape)}
+        if batch == 1:
+            shapes.add(self._output_shape)  # one sample given without its batch axis
+        if g.shape not in shapes:
+            raise ParameterError(f"grad_output has shape {g.shape}; expected "
+                                 f"{(*lead, *self._output_shape)}, the shape of the outputs")
+        _finite(g, "grad_output")
+        return g.reshape(batch, -1)
+
+    def _vjp(self, values: np.ndarray, cotangent: np.ndarray, params: np.ndarray) -> np.ndarray:
+        """``(batch, len(params))`` VJP at validated circuit-order ``values``."""
+        raise NotImplementedError

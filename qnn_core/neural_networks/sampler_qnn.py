@@ -36,7 +36,7 @@ import numpy as np
 
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.exceptions import InputTypeError, QNNError
-from qnn_core.gradients.base import sampler_task_gradients
+from qnn_core.gradients.base import sampler_task_gradients, sampler_task_vjp
 from qnn_core.gradients.param_shift import ParamShiftSamplerGradient
 from qnn_core.gradients.reverse import ReverseSamplerGradient
 from qnn_core.neural_networks.neural_network import NeuralNetwork, as_output_shape, check_circuit
@@ -164,3 +164,8 @@ class SamplerQNN(NeuralNetwork):
     def _backward(self, values: np.ndarray, params: np.ndarray) -> np.ndarray:
         """``grad`` float64 ``(batch, prod(output_shape), len(params))``."""
         return sampler_task_gradients(self.gradient, self._task, values, params)
+
+    def _vjp(self, values: np.ndarray, cotangent: np.ndarray, params: np.ndarray) -> np.ndarray:
+        """``(batch, len(params))``: the gradient's VJP core (one reverse sweep per sample with the
+        diagonal observable ``Σ_k g[b, interpret(k)] |k><k|`` for the reverse gradient)."""
+        return sampler_task_vjp(self.gradient, self._task, values, cotangent, params)
