@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qnn_core._random import global_random, set_global_seed
+from qnn_core.utils.algorithm_globals import algorithm_globals
 from qnn_core.algorithms.qsvc import SerializableModelMixin
 from qnn_core.exceptions import InputTypeError, TrainingError
 from qnn_core.kernels import BaseKernel, FidelityQuantumKernel
@@ -62,7 +62,7 @@ class PegasosQSVC(_Classifier, _Base, SerializableModelMixin):
         self.C = C
         self.seed = seed
         if seed is not None:
-            set_global_seed(seed)
+            algorithm_globals.random_seed = seed
         self._kernel_offset = 1
         self._reset_state()
 
@@ -98,7 +98,7 @@ class PegasosQSVC(_Classifier, _Base, SerializableModelMixin):
         self._reset_state()
         label_map = {classes[0]: 1, classes[1]: -1}
         signs = np.where(y == classes[0], 1.0, -1.0)
-        rng = global_random()
+        rng = algorithm_globals.random
         alphas: dict[int, int] = {}
         for step in range(1, self._num_steps + 1):
             i = int(rng.integers(0, y.shape[0]))

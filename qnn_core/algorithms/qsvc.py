@@ -15,7 +15,7 @@ import warnings
 
 from sklearn.svm import SVC
 
-from qnn_core._random import global_seed
+from qnn_core.utils.algorithm_globals import algorithm_globals
 from qnn_core.kernels import BaseKernel, FidelityQuantumKernel
 
 __all__ = ["QSVC", "SerializableModelMixin", "QuantumKernelWarning", "kernel_and_kwargs"]
@@ -71,7 +71,7 @@ class QSVC(SVC, SerializableModelMixin):
 
     def __init__(self, *, quantum_kernel: BaseKernel | str | None = None, **kwargs) -> None:
         if "random_state" not in kwargs:
-            kwargs["random_state"] = global_seed()
+            kwargs["random_state"] = algorithm_globals.random_seed
         self._quantum_kernel, kernel = kernel_and_kwargs(quantum_kernel, kwargs)
         super().__init__(kernel=kernel, **kwargs)
 

@@ -24,7 +24,7 @@ import warnings
 
 import numpy as np
 
-from qnn_core._random import global_random
+from qnn_core.utils.algorithm_globals import algorithm_globals
 from qnn_core.exceptions import TrainingError
 
 __all__ = ["ad_hoc_data"]
@@ -202,7 +202,7 @@ def ad_hoc_data(training_size: int, test_size: int, n: int, gap: int = 0, plot_d
     if sampling_method == "grid" and training_size + test_size > 4000:
         warnings.warn("Grid sampling of many samples can repeat samples in the training and "
                       "testing sets", UserWarning, stacklevel=2)
-    rng = global_random()
+    rng = algorithm_globals.random
     labeller = _Labeller(n, entanglement, gap, labelling_method, rng)
     n_samples = training_size + test_size
     if sampling_method == "grid":

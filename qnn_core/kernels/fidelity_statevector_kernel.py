@@ -26,7 +26,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from qnn_core._random import global_random
+from qnn_core.utils.algorithm_globals import algorithm_globals
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.engine.program import compile_circuit
 from qnn_core.engine.simulate import from_complex
@@ -127,7 +127,7 @@ class FidelityStatevectorKernel(BaseKernel):
         kernel = self._exact(vx, vy)
         kernel[same] = 1.0
         if self._shots is not None:
-            kernel = add_shot_noise(kernel, same, self._shots, global_random())
+            kernel = add_shot_noise(kernel, same, self._shots, algorithm_globals.random)
             if symmetric and self._enforce_psd:
                 kernel = self._make_psd(kernel)
         return kernel

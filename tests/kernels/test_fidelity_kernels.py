@@ -15,7 +15,7 @@ from qnn_core.engine.program import compile_circuit
 from qnn_core.library import zz_feature_map
 from qnn_core.primitives import Sampler
 from qnn_core.state_fidelities import ComputeUncompute
-from qnn_core._random import set_global_seed
+from qnn_core.utils.algorithm_globals import algorithm_globals
 from tests.kernels.helpers import FEATURE_MAPS, points
 
 qk = pytest.importorskip("qiskit_machine_learning.kernels")
@@ -102,19 +102,19 @@ def test_make_psd_equals_qiskit_ml_on_a_symmetric_matrix():
 
 
 def test_statevector_kernel_shots_equal_qiskit_ml_for_the_same_seed():
-    from qiskit_machine_learning.utils import algorithm_globals
+    from qiskit_machine_learning.utils import algorithm_globals as qiskit_globals
 
     fm = zz_feature_map(2, reps=2)
     x = points(6, 2, 9)
     y = points(3, 2, 10)
     for args in ((x,), (x, y)):
-        set_global_seed(21)
         algorithm_globals.random_seed = 21
+        qiskit_globals.random_seed = 21
         ours = FidelityStatevectorKernel(feature_map=fm, shots=64, enforce_psd=False).evaluate(*args)
         theirs = qk.FidelityStatevectorKernel(feature_map=to_qiskit(fm), shots=64,
                                               enforce_psd=False).evaluate(*args)
         np.testing.assert_array_equal(ours, theirs)
-    set_global_seed(21)
+    algorithm_globals.random_seed = 21
     noisy = FidelityStatevectorKernel(feature_map=fm, shots=64).evaluate(x)
     assert np.linalg.eigvalsh(noisy).min() > -1e-12
     np.testing.assert_allclose(noisy, noisy.T, atol=1e-14)

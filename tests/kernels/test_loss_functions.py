@@ -100,14 +100,14 @@ def test_trainer_with_exact_gradients_improves_the_alignment(optimizer):
 
 
 def test_trainer_defaults_and_gradient_free_path():
-    from qnn_core._random import set_global_seed
+    from qnn_core.utils.algorithm_globals import algorithm_globals
 
     x, y = _data(10)
     fm, theta = trainable_map()
     kernel = TrainableFidelityQuantumKernel(feature_map=fm, training_parameters=theta)
     trainer = QuantumKernelTrainer(kernel, optimizer=COBYLA(maxiter=5))
     assert isinstance(trainer.loss, SVCLoss)
-    set_global_seed(3)
+    algorithm_globals.random_seed = 3
     trainer.fit(x, y)
     np.testing.assert_array_equal(trainer.initial_point, np.random.default_rng(3).random(3))
     assert isinstance(QuantumKernelTrainer(kernel, loss="kta_loss").loss, KernelTargetAlignmentLoss)

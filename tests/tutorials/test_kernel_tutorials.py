@@ -3,7 +3,6 @@ training), ported by their imports only, run end to end (plots on the Agg backen
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -13,11 +12,6 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
-# Tutorials 03 and 07 set ``algorithm_globals.random_seed``: they need qnn_core.utils, which
-# another branch adds. Until it is merged they must fail (strict), afterwards they must pass.
-_HAS_UTILS = importlib.util.find_spec("qnn_core.utils") is not None
-_needs_utils = pytest.mark.xfail(not _HAS_UTILS, strict=True,
-                                 reason="qnn_core.utils.algorithm_globals is not merged yet")
 
 
 def _run(script: str) -> str:
@@ -28,7 +22,6 @@ def _run(script: str) -> str:
     return done.stdout
 
 
-@_needs_utils
 def test_tutorial_03_quantum_kernel():
     out = _run("tutorial_03_quantum_kernel.py")
     for line in ("Callable kernel classification test score:", "Precomputed kernel classification",
@@ -38,7 +31,6 @@ def test_tutorial_03_quantum_kernel():
     assert score >= 0.9  # qiskit-ml's notebook reports 1.0 on this separable data set
 
 
-@_needs_utils
 def test_tutorial_07_pegasos_qsvc():
     out = _run("tutorial_07_pegasos_qsvc.py")
     assert float(out.split("PegasosQSVC classification test score:")[1].split()[0]) == 1.0

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qnn_core._random import global_random
+from qnn_core.utils.algorithm_globals import algorithm_globals
 from qnn_core.exceptions import InputTypeError, TrainingError
 from qnn_core.utils.kernel_loss_functions import (
     HuberLoss, KernelLoss, KernelTargetAlignmentLoss, MARLoss, MSRLoss, SVCLoss, SVRLoss,
@@ -137,7 +137,7 @@ class QuantumKernelTrainer:
             raise TrainingError(f"data has {data.shape[0]} samples and labels {labels.shape[0]}; "
                                 "expected one label per sample")
         if self._initial_point is None:
-            self._initial_point = global_random().random(num)
+            self._initial_point = algorithm_globals.random.random(num)
         x0 = np.asarray(self._initial_point, dtype=float).reshape(-1)
         if x0.size != num:
             raise TrainingError(f"initial_point has {x0.size} values; the kernel has {num} "
