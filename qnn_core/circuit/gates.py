@@ -63,6 +63,10 @@ class GateSpec:
     def num_targets(self) -> int:
         return self.num_qubits - self.num_ctrl
 
+    def __reduce__(self):
+        # By name, from the registry (the matrix functions are local): a Program pickles.
+        return (gate_spec, (self.name, self.num_qubits))
+
     @property
     def is_diagonal(self) -> bool:
         return self.kind == DIAG

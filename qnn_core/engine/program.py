@@ -236,22 +236,35 @@ def _emit_source(sources: list[_Src]):
     return ops, np.array(qargs, dtype=np.int64)
 
 
-def _angle_function(exprs: list, parameters: tuple) -> Callable[[np.ndarray], np.ndarray]:
-    """``values (batch, P) -> angles (batch, A)``; numeric entries of ``exprs`` are constants."""
-    expr_cols = [i for i, e in enumerate(exprs) if isinstance(e, ParameterExpression)]
-    const_cols = [i for i, e in enumerate(exprs) if not isinstance(e, ParameterExpression)]
-    consts = np.array([float(exprs[i]) for i in const_cols], dtype=float)
-    evaluate = compile_expressions([exprs[i] for i in expr_cols], list(parameters))
+class _AngleFunction:
+    """``values (batch, P) -> angles (batch, A)``; numeric entries of ``exprs`` are constants.
 
-    def angles(values: np.ndarray) -> np.ndarray:
-        out = np.empty((values.shape[0], len(exprs)), dtype=float)
-        if const_cols:
-            out[:, const_cols] = consts
-        if expr_cols:
-            out[:, expr_cols] = np.real(evaluate(values))
+    A class rather than a closure so that a Program pickles (it is sent to executor workers):
+    it pickles as its expressions and rebuilds the compiled evaluator on unpickling.
+    """
+
+    def __init__(self, exprs: list, parameters: tuple) -> None:
+        self._exprs, self._parameters = list(exprs), tuple(parameters)
+        self._expr_cols = [i for i, e in enumerate(exprs) if isinstance(e, ParameterExpression)]
+        self._const_cols = [i for i, e in enumerate(exprs) if not isinstance(e, ParameterExpression)]
+        self._consts = np.array([float(exprs[i]) for i in self._const_cols], dtype=float)
+        self._evaluate = compile_expressions([exprs[i] for i in self._expr_cols], list(parameters))
+
+    def __reduce__(self):
+        return (_AngleFunction, (self._exprs, self._parameters))
+
+    def __call__(self, values: np.ndarray) -> np.ndarray:
+        out = np.empty((values.shape[0], len(self._exprs)), dtype=float)
+        if self._const_cols:
+            out[:, self._const_cols] = self._consts
+        if self._expr_cols:
+            out[:, self._expr_cols] = np.real(self._evaluate(values))
         return out
 
-    return angles
+
+def _angle_function(exprs: list, parameters: tuple) -> Callable[[np.ndarray], np.ndarray]:
+    """``values (batch, P) -> angles (batch, A)`` (a picklable :class:`_AngleFunction`)."""
+    return _AngleFunction(exprs, parameters)
 
 
 # --- fusion -------------------------------------------------------------------------------

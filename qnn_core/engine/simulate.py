@@ -235,6 +235,10 @@ class StateCache:
         self._key = None
         self._states = None
 
+    def __reduce__(self):
+        # A task sent to an executor worker carries no states (they may be gigabytes).
+        return (StateCache, ())
+
     @staticmethod
     def _key_of(program: Program, values: np.ndarray, dtype) -> tuple:
         return (id(program), np.dtype(dtype).str, values.shape, values.tobytes())

@@ -36,6 +36,7 @@ import numpy as np
 
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.exceptions import InputTypeError, QNNError
+from qnn_core.engine.executor import check_executor
 from qnn_core.gradients.base import sampler_task_gradients
 from qnn_core.gradients.param_shift import ParamShiftSamplerGradient
 from qnn_core.gradients.reverse import ReverseSamplerGradient
@@ -86,12 +87,22 @@ class SamplerQNN(NeuralNetwork):
             ``ParamShiftSamplerGradient(sampler)`` with shots.
         input_gradients: whether ``backward`` differentiates the inputs too.
         dtype: ``np.complex128`` (default) or ``np.complex64`` (beyond qiskit-machine-learning).
+        executor: None (in process), a ``concurrent.futures.Executor`` or a
+            ``dask.distributed.Client``: forward and backward batches run there in row chunks,
+            through whichever qnn_core sampler and gradient the network uses (docs/scale.md);
+            bit for bit the in-process numbers.
     """
+
+    @property
+    def executor(self):
+        return self._executor
 
     def __init__(self, *, circuit: QuantumCircuit, sampler=None, input_params=None,
                  weight_params=None, sparse: bool = False, interpret=None, output_shape=None,
-                 gradient=None, input_gradients: bool = False, dtype=np.complex128) -> None:
+                 gradient=None, input_gradients: bool = False, dtype=np.complex128,
+                 executor=None) -> None:
         check_circuit(circuit)
+        self._executor = check_executor(executor)
         measured = circuit
         if not measured_clbits(circuit)[0]:
             measured = circuit.copy()
@@ -138,7 +149,8 @@ class SamplerQNN(NeuralNetwork):
 
     def _set_index_map(self, interpret, index_map) -> None:
         self._interpret = interpret
-        self._task = sampler_task(self._measured, index_map, int(np.prod(self._output_shape)))
+        self._task = sampler_task(self._measured, index_map, int(np.prod(self._output_shape)),
+                                  self._executor)
 
     def set_interpret(self, interpret=None, output_shape=None) -> None:
         """Replace ``interpret`` and ``output_shape`` (validated first; nothing changes on error)."""
