@@ -312,6 +312,7 @@ def adjoint_expectation_gradients(program: Program, values: np.ndarray, observab
         real_inner_products(psi, lam, ev)  # <psi|O psi>: one read, no second observable pass
         evs[part] = ev
         grads[part] = _sweep(program, angles, src, psi, lam, num_cols, wanted)
+        del psi, lam  # free this chunk before the next one allocates
     return evs, grads
 
 
@@ -335,6 +336,7 @@ def adjoint_probability_gradients(program: Program, values: np.ndarray, omap: Ou
         lam = np.zeros((num_out,) + psi.shape, dtype=rdt)
         project_outcomes(psi, omap.lo_table, omap.hi_table, omap.lo_bits, lam)
         grads[part] = _sweep(program, angles, src, psi, lam, num_cols, wanted)
+        del psi, lam  # free this chunk before the next one allocates
     return probs, grads
 
 
@@ -362,6 +364,7 @@ def tangent_probability_gradients(program: Program, values: np.ndarray, omap: Ou
         dp = np.zeros((b, tables.num_slots, num_out))
         probability_tangents(psi, tan, omap.lo_table, omap.hi_table, omap.lo_bits, dp)
         grads[part][:, :, slot_cols] = np.swapaxes(dp, 1, 2)
+        del psi, tan  # free this chunk before the next one allocates
     return probs, grads
 
 

@@ -27,7 +27,7 @@ from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.engine import measure
 from qnn_core.engine.program import Program, compile_circuit
 from qnn_core.engine.executor import executor_slices, map_chunks
-from qnn_core.engine.simulate import bind_and_run
+from qnn_core.engine.simulate import bind_and_run, binding_row_bytes
 from qnn_core.exceptions import GradientError
 from qnn_core.gradients._common import measured_layout, observable_key
 
@@ -79,7 +79,8 @@ def _angles(program: Program, pts: Points, r0: int, r1: int) -> np.ndarray:
 
 def _parts(program: Program, pts: Points, dtype, executor) -> list[slice]:
     """The row chunks of the points: the engine's one memory policy (and one per worker)."""
-    row_bytes = (np.dtype(dtype).itemsize << program.num_qubits) + 8 * pts.points.shape[1]
+    row_bytes = ((np.dtype(dtype).itemsize << program.num_qubits) + 8 * pts.points.shape[1]
+                 + binding_row_bytes(program))
     return executor_slices(pts.num_rows, row_bytes, executor)
 
 

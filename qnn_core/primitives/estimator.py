@@ -42,7 +42,7 @@ from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.engine.measure import observables_to_masks, table_expectations
 from qnn_core.engine.program import Program, compile_circuit
 from qnn_core.engine.executor import check_executor, map_rows
-from qnn_core.engine.simulate import StateCache, real_dtype, run_chunks
+from qnn_core.engine.simulate import StateCache, binding_row_bytes, real_dtype, run_chunks
 from qnn_core.operators.sparse_pauli_op import SparsePauliOp
 from qnn_core.primitives.containers import DataBin, PrimitiveResult, PubResult
 from qnn_core.primitives.job import Job
@@ -189,7 +189,8 @@ def _expectation_table(program: Program, paulis: tuple, rows: np.ndarray, dtype,
     the engine's memory policy. With ``cache`` and a single chunk, the states are kept there.
     With an ``executor`` the chunks run there (:func:`qnn_core.engine.executor.map_rows`)."""
     if executor is not None:
-        row_bytes = (2 << program.num_qubits) * real_dtype(dtype).itemsize
+        row_bytes = ((2 << program.num_qubits) * real_dtype(dtype).itemsize
+                     + binding_row_bytes(program))
         parts = map_rows(executor, _table_chunk, rows, row_bytes, program, paulis, dtype)
         return np.concatenate(parts) if parts else np.empty((0, paulis[3].size - 1))
     out = np.empty((rows.shape[0], paulis[3].size - 1))
@@ -197,6 +198,7 @@ def _expectation_table(program: Program, paulis: tuple, rows: np.ndarray, dtype,
         out[part] = table_expectations(states, paulis).real
         if cache is not None and part.stop - part.start == rows.shape[0]:
             cache.put(program, rows, dtype, states)
+        del states  # free this chunk before the next one allocates
     return out
 
 

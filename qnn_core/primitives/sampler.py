@@ -46,7 +46,7 @@ from qnn_core.engine.measure import probabilities, sample_indices
 from qnn_core.engine.outcomes import bit_table, clbit_qubits
 from qnn_core.engine.program import Program, compile_circuit
 from qnn_core.engine.executor import check_executor, map_rows
-from qnn_core.engine.simulate import StateCache, real_dtype, run_chunks
+from qnn_core.engine.simulate import StateCache, binding_row_bytes, real_dtype, run_chunks
 from qnn_core.exceptions import PrimitiveError
 from qnn_core.primitives.containers import (
     BitArray, DataBin, PrimitiveResult, ProbabilityArray, SamplerPubResult,
@@ -196,7 +196,8 @@ def _marginals(program: Program, rows: np.ndarray, dtype, qarg_lists: list,
     the engine's memory policy. With ``cache`` and a single chunk, the states are kept there.
     With an ``executor`` the chunks run there (:func:`qnn_core.engine.executor.map_rows`)."""
     if executor is not None and rows.shape[0]:
-        row_bytes = (2 << program.num_qubits) * real_dtype(dtype).itemsize
+        row_bytes = ((2 << program.num_qubits) * real_dtype(dtype).itemsize
+                     + binding_row_bytes(program))
         parts = map_rows(executor, _marginals_chunk, rows, row_bytes, program, dtype, qarg_lists)
         return [np.concatenate([p[k] for p in parts]) for k in range(len(qarg_lists))]
     out = [np.empty((rows.shape[0], 1 << len(q))) for q in qarg_lists]
@@ -205,6 +206,7 @@ def _marginals(program: Program, rows: np.ndarray, dtype, qarg_lists: list,
             arr[part] = probabilities(states, list(q))
         if cache is not None and part.stop - part.start == rows.shape[0]:
             cache.put(program, rows, dtype, states)
+        del states  # free this chunk before the next one allocates
     return out
 
 
