@@ -30,6 +30,7 @@ MODULES = (
     "qnn_core.optimizers",
     "qnn_core.interop.qiskit",
     "qnn_core.engine.simulate",
+    "qnn_core.engine.executor",
     "qnn_core.exceptions",
 )
 """The public modules documented, in page order."""
