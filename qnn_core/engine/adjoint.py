@@ -34,7 +34,7 @@ from qnn_core.engine.measure import apply_observable
 from qnn_core.engine.outcomes import OutcomeMap, marginal, outcome_map
 from qnn_core.engine.program import Program, source_from_angles
 from qnn_core.engine.simulate import (
-    allocate_states, batch_slices, bind_and_run, check_memory, real_dtype,
+    allocate_states, batch_slices, bind_and_run, binding_row_bytes, check_memory, real_dtype,
 )
 from qnn_core.engine.kernels.adjoint import (
     adjoint_sweep,
@@ -223,11 +223,13 @@ def parameter_gradients(program: Program, angle_grads: np.ndarray, values: np.nd
     return np.matmul(angle_grads, np.real(jac))
 
 
-def _chunks(batch: int, num_qubits: int, itemsize: int, copies: int) -> list[slice]:
+def _chunks(batch: int, num_qubits: int, itemsize: int, copies: int,
+            extra: int = 0) -> list[slice]:
     """Batch slices (the one policy, :func:`qnn_core.engine.simulate.batch_slices`) for
-    ``copies`` states per entry; MemoryLimitError, naming the bytes, if one entry cannot fit."""
+    ``copies`` states plus ``extra`` bytes (the binding) per entry; MemoryLimitError, naming the
+    bytes, if one entry cannot fit."""
     check_memory(1, num_qubits, itemsize, copies)
-    return batch_slices(batch, copies * (2 << num_qubits) * itemsize)
+    return batch_slices(batch, copies * (2 << num_qubits) * itemsize + extra)
 
 
 def _forward(program: Program, values: np.ndarray, rdt,
@@ -302,7 +304,8 @@ def adjoint_expectation_gradients(program: Program, values: np.ndarray, observab
     rdt = real_dtype(dtype)
     evs = np.empty((batch, num_obs))
     grads = np.empty((batch, num_obs, num_cols))
-    for part in _chunks(batch, program.num_qubits, rdt.itemsize, 2 + num_obs):
+    for part in _chunks(batch, program.num_qubits, rdt.itemsize, 2 + num_obs,
+                        binding_row_bytes(program)):
         v = values[part]
         psi, angles, src = _forward(program, v, rdt, None if states is None else states[part])
         lam = np.empty((num_obs,) + psi.shape, dtype=rdt)
@@ -329,7 +332,8 @@ def adjoint_probability_gradients(program: Program, values: np.ndarray, omap: Ou
     rdt = real_dtype(dtype)
     probs = np.empty((batch, num_out))
     grads = np.empty((batch, num_out, num_cols))
-    for part in _chunks(batch, program.num_qubits, rdt.itemsize, 2 + num_out):
+    for part in _chunks(batch, program.num_qubits, rdt.itemsize, 2 + num_out,
+                        binding_row_bytes(program)):
         v = values[part]
         psi, angles, src = _forward(program, v, rdt, None if states is None else states[part])
         probs[part] = marginal(psi, omap)
@@ -349,7 +353,8 @@ def tangent_probability_gradients(program: Program, values: np.ndarray, omap: Ou
     slot_cols = tables.cols[tables.doff >= 0]  # row-major over (k, j): slot order
     probs = np.empty((batch, num_out))
     grads = np.zeros((batch, num_out, num_cols))
-    for part in _chunks(batch, program.num_qubits, rdt.itemsize, 1 + tables.num_slots):
+    for part in _chunks(batch, program.num_qubits, rdt.itemsize, 1 + tables.num_slots,
+                        binding_row_bytes(program)):
         v = values[part]
         b = v.shape[0]
         psi = allocate_states(b, program.num_qubits, dtype)
