@@ -38,6 +38,7 @@ MODULES = (
     "qnn_core.interop.qiskit",
     "qnn_core.engine.simulate",
     "qnn_core.engine.vjp",
+    "qnn_core.engine.executor",
     "qnn_core.exceptions",
     "qnn_core.checks",
 )

@@ -301,14 +301,16 @@ class VQC(NeuralNetworkClassifier):
     ``x % num_classes``, ``num_classes`` taken from the training labels (output size 2 before the
     first fit, or ``output_shape`` if given). ``sampler``, ``interpret`` and ``output_shape`` are
     keyword-only as in qiskit; ``pass_manager`` does not exist (no transpilation here).
+    ``executor`` is passed to the SamplerQNN (docs/scale.md).
     """
 
     def __init__(self, num_qubits: int | None = None, feature_map=None, ansatz=None,
                  loss="cross_entropy", optimizer=None, warm_start: bool = False,
                  initial_point=None, callback=None, *, sampler=None, interpret=None,
                  output_shape: int | None = None, verbose: bool = False,
-                 seed: int | None = None) -> None:
+                 seed: int | None = None, executor=None) -> None:
         circuit, fmap, circ_ansatz = vqc_circuit(num_qubits, feature_map, ansatz)
+        self._executor = executor  # passed to the SamplerQNN (validated there)
         self._circuit = circuit
         self._feature_map = fmap
         self._ansatz = circ_ansatz
@@ -321,7 +323,7 @@ class VQC(NeuralNetworkClassifier):
                         "loss": loss, "optimizer": optimizer, "warm_start": warm_start,
                         "initial_point": initial_point, "callback": callback, "sampler": sampler,
                         "interpret": interpret, "output_shape": output_shape, "verbose": verbose,
-                        "seed": seed}
+                        "seed": seed, "executor": executor}
 
     def _network(self, num_classes: int):
         from qnn_core.neural_networks import SamplerQNN  # the network layer sits above us
@@ -330,7 +332,8 @@ class VQC(NeuralNetworkClassifier):
         return SamplerQNN(circuit=self._circuit, sampler=self._sampler,
                           input_params=self._feature_map.parameters,
                           weight_params=self._ansatz.parameters, interpret=interpret,
-                          output_shape=num_classes, input_gradients=False)
+                          output_shape=num_classes, input_gradients=False,
+                          executor=self._executor)
 
     def _prepare(self, x, y):
         targets, kind, num_classes, updates = self._encode(x, y, None)

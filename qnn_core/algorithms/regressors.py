@@ -100,12 +100,13 @@ class NeuralNetworkRegressor(*_MIXIN, TrainableModel):
 class VQR(NeuralNetworkRegressor):
     """Variational quantum regressor: an EstimatorQNN on ``feature_map`` + ``ansatz`` measuring
     ``observable`` (default ``Z`` on every qubit), squared error by default (qiskit-machine-
-    learning 0.9.1's arguments; ``estimator`` is keyword-only)."""
+    learning 0.9.1's arguments; ``estimator`` is keyword-only). ``executor`` is passed to the
+    EstimatorQNN (docs/scale.md)."""
 
     def __init__(self, num_qubits: int | None = None, feature_map=None, ansatz=None,
                  observable=None, loss="squared_error", optimizer=None, warm_start: bool = False,
                  initial_point=None, callback=None, *, estimator=None, verbose: bool = False,
-                 seed: int | None = None) -> None:
+                 seed: int | None = None, executor=None) -> None:
         from qnn_core.neural_networks import EstimatorQNN  # the network layer sits above us
         from qnn_core.operators import SparsePauliOp
 
@@ -119,14 +120,15 @@ class VQR(NeuralNetworkRegressor):
         self._ansatz = circ_ansatz
         network = EstimatorQNN(circuit=circuit, estimator=estimator,
                                observables=None if observable is None else [observable],
-                               input_params=fmap.parameters, weight_params=circ_ansatz.parameters)
+                               input_params=fmap.parameters, weight_params=circ_ansatz.parameters,
+                               executor=executor)
         super().__init__(network, loss, optimizer, warm_start, initial_point, callback,
                          verbose=verbose, seed=seed)
         self._params = {"num_qubits": num_qubits, "feature_map": feature_map, "ansatz": ansatz,
                         "observable": observable, "loss": loss, "optimizer": optimizer,
                         "warm_start": warm_start, "initial_point": initial_point,
                         "callback": callback, "estimator": estimator, "verbose": verbose,
-                        "seed": seed}
+                        "seed": seed, "executor": executor}
 
     @property
     def feature_map(self):

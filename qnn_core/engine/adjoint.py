@@ -34,7 +34,7 @@ from qnn_core.engine.measure import apply_observable
 from qnn_core.engine.outcomes import OutcomeMap, marginal
 from qnn_core.engine.program import Program, source_from_angles
 from qnn_core.engine.simulate import (
-    allocate_states, batch_slices, bind_and_run, check_memory, real_dtype,
+    allocate_states, batch_slices, bind_and_run, binding_row_bytes, check_memory, real_dtype,
 )
 from qnn_core.engine.kernels.adjoint import (
     adjoint_sweep,
@@ -226,11 +226,13 @@ def parameter_gradients(program: Program, angle_grads: np.ndarray, values: np.nd
     return np.matmul(angle_grads, np.real(jac))
 
 
-def _chunks(batch: int, num_qubits: int, itemsize: int, copies: int) -> list[slice]:
+def _chunks(batch: int, num_qubits: int, itemsize: int, copies: int,
+            extra: int = 0) -> list[slice]:
     """Batch slices (the one policy, :func:`qnn_core.engine.simulate.batch_slices`) for
-    ``copies`` states per entry; MemoryLimitError, naming the bytes, if one entry cannot fit."""
+    ``copies`` states plus ``extra`` bytes (the binding) per entry; MemoryLimitError, naming the
+    bytes, if one entry cannot fit."""
     check_memory(1, num_qubits, itemsize, copies)
-    return batch_slices(batch, copies * (2 << num_qubits) * itemsize)
+    return batch_slices(batch, copies * (2 << num_qubits) * itemsize + extra)
 
 
 def _forward(program: Program, values: np.ndarray, rdt,
@@ -322,7 +324,8 @@ def adjoint_expectation_gradients(program: Program, values: np.ndarray, observab
     rdt = real_dtype(dtype)
     evs = np.empty((batch, num_obs))
     grads = np.empty((batch, num_obs, num_cols))
-    for part in _chunks(batch, program.num_qubits, rdt.itemsize, 2 + num_obs):
+    for part in _chunks(batch, program.num_qubits, rdt.itemsize, 2 + num_obs,
+                        binding_row_bytes(program)):
         v = values[part]
         psi, angles, src = _forward(program, v, rdt, None if states is None else states[part])
         lam = np.empty((num_obs,) + psi.shape, dtype=rdt)
@@ -332,6 +335,7 @@ def adjoint_expectation_gradients(program: Program, values: np.ndarray, observab
         real_inner_products(psi, lam, ev)  # <psi|O psi>: one read, no second observable pass
         evs[part] = ev
         grads[part] = _sweep(program, angles, src, psi, lam, num_cols, wanted)
+        del psi, lam  # free this chunk before the next one allocates
     return evs, grads
 
 
@@ -348,13 +352,15 @@ def adjoint_probability_gradients(program: Program, values: np.ndarray, omap: Ou
     rdt = real_dtype(dtype)
     probs = np.empty((batch, num_out))
     grads = np.empty((batch, num_out, num_cols))
-    for part in _chunks(batch, program.num_qubits, rdt.itemsize, 2 + num_out):
+    for part in _chunks(batch, program.num_qubits, rdt.itemsize, 2 + num_out,
+                        binding_row_bytes(program)):
         v = values[part]
         psi, angles, src = _forward(program, v, rdt, None if states is None else states[part])
         probs[part] = marginal(psi, omap)
         lam = np.zeros((num_out,) + psi.shape, dtype=rdt)
         project_outcomes(psi, omap.lo_table, omap.hi_table, omap.lo_bits, lam)
         grads[part] = _sweep(program, angles, src, psi, lam, num_cols, wanted)
+        del psi, lam  # free this chunk before the next one allocates
     return probs, grads
 
 
@@ -367,7 +373,8 @@ def tangent_probability_gradients(program: Program, values: np.ndarray, omap: Ou
     slot_cols = tables.cols[tables.doff >= 0]  # row-major over (k, j): slot order
     probs = np.empty((batch, num_out))
     grads = np.zeros((batch, num_out, num_cols))
-    for part in _chunks(batch, program.num_qubits, rdt.itemsize, 1 + tables.num_slots):
+    for part in _chunks(batch, program.num_qubits, rdt.itemsize, 1 + tables.num_slots,
+                        binding_row_bytes(program)):
         v = values[part]
         b = v.shape[0]
         psi = allocate_states(b, program.num_qubits, dtype)
@@ -382,6 +389,7 @@ def tangent_probability_gradients(program: Program, values: np.ndarray, omap: Ou
         dp = np.zeros((b, tables.num_slots, num_out))
         probability_tangents(psi, tan, omap.lo_table, omap.hi_table, omap.lo_bits, dp)
         grads[part][:, :, slot_cols] = np.swapaxes(dp, 1, 2)
+        del psi, tan  # free this chunk before the next one allocates
     return probs, grads
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "run_chunks",
     "batch_slices",
     "chunk_budget",
+    "binding_row_bytes",
     "StateCache",
     "allocate_states",
     "check_memory",
@@ -156,6 +157,15 @@ def batch_slices(batch: int, row_bytes: int) -> list[slice]:
     return [slice(i, min(i + size, batch)) for i in range(0, batch, size)]
 
 
+def binding_row_bytes(program: Program) -> int:
+    """Bytes one row of a batch holds while it is bound, besides its state: the angle row
+    (float64 ``A``), the source table row and the gate matrices it is built from (complex128
+    ``Ls``, twice) and the fused coefficient row (complex128 ``coef_len``)."""
+    if not program.groups:
+        return 8 * len(program.angle_exprs)
+    return 8 * len(program.angle_exprs) + 32 * program.const_src.shape[1] + 16 * program.coef_len
+
+
 def bind_and_run(program: Program, angles: np.ndarray, dtype=np.complex128,
                  initial: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The execution seam: bind an angle matrix to ``program`` and run it.
@@ -187,7 +197,8 @@ def run_chunks(program: Program, values: np.ndarray, dtype=np.complex128, extra_
     while measuring, e.g. bras) added to the bytes of one state. Measure each chunk before the
     next one: only one chunk of states is alive at a time.
     """
-    row_bytes = (2 << program.num_qubits) * real_dtype(dtype).itemsize + int(extra_row_bytes)
+    row_bytes = ((2 << program.num_qubits) * real_dtype(dtype).itemsize + int(extra_row_bytes)
+                 + binding_row_bytes(program))
     for part in batch_slices(values.shape[0], row_bytes):
         yield part, run_compiled(program, values[part], dtype)
 
@@ -234,6 +245,10 @@ class StateCache:
     def __init__(self) -> None:
         self._key = None
         self._states = None
+
+    def __reduce__(self):
+        # A task sent to an executor worker carries no states (they may be gigabytes).
+        return (StateCache, ())
 
     @staticmethod
     def _key_of(program: Program, values: np.ndarray, dtype) -> tuple:

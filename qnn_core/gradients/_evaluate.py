@@ -26,7 +26,8 @@ from qnn_core.circuit.parameter import ParameterExpression, ParameterVector
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.engine import measure
 from qnn_core.engine.program import Program, compile_circuit
-from qnn_core.engine.simulate import batch_slices, bind_and_run
+from qnn_core.engine.executor import executor_slices, map_chunks
+from qnn_core.engine.simulate import bind_and_run, binding_row_bytes
 from qnn_core.exceptions import GradientError
 from qnn_core.gradients._common import measured_layout, observable_key
 
@@ -76,35 +77,64 @@ def _angles(program: Program, pts: Points, r0: int, r1: int) -> np.ndarray:
     return block if pts.by_angle else program.angle_fn(block)
 
 
-def _chunks(program: Program, pts: Points, dtype):
-    """Yield ``(r0, r1, states)`` over the points, chunked by the engine's one memory policy."""
-    row_bytes = (np.dtype(dtype).itemsize << program.num_qubits) + 8 * pts.points.shape[1]
-    for part in batch_slices(pts.num_rows, row_bytes):
+def _parts(program: Program, pts: Points, dtype, executor) -> list[slice]:
+    """The row chunks of the points: the engine's one memory policy (and one per worker)."""
+    row_bytes = ((np.dtype(dtype).itemsize << program.num_qubits) + 8 * pts.points.shape[1]
+                 + binding_row_bytes(program))
+    return executor_slices(pts.num_rows, row_bytes, executor)
+
+
+def _expectation_chunk(program: Program, dtype, angles: np.ndarray, wanted: list) -> list:
+    """Run one chunk of angle rows; ``wanted``: ``(k, sel, observables)``, ``sel`` the chunk's
+    rows of need k (None: all). Returns the real expectation values per entry of ``wanted``."""
+    states = bind_and_run(program, angles, dtype)[0]
+    out = []
+    for k, sel, observables in wanted:
+        sub = states if sel is None else np.ascontiguousarray(states[sel])
+        out.append((k, measure.expectation_values(sub, list(observables)).real))
+    return out
+
+
+def _expectation_args(program: Program, pts: Points, dtype, parts: list[slice]):
+    for part in parts:
         r0, r1 = part.start, part.stop
-        yield r0, r1, bind_and_run(program, _angles(program, pts, r0, r1), dtype)[0]
-
-
-def _exact_expectations(pts: Points, dtype) -> list[np.ndarray]:
-    program = compile_circuit(pts.circuit)
-    out = [[] for _ in pts.needs]
-    for r0, r1, states in _chunks(program, pts, dtype):
+        wanted = []
         for k, (rows, observables) in enumerate(pts.needs):
             lo, hi = np.searchsorted(rows, [r0, r1])
             if lo == hi:
                 continue
             sel = rows[lo:hi] - r0
-            sub = states if sel.size == r1 - r0 else np.ascontiguousarray(states[sel])
-            out[k].append(measure.expectation_values(sub, list(observables)).real)
+            wanted.append((k, None if sel.size == r1 - r0 else sel, observables))
+        yield program, dtype, _angles(program, pts, r0, r1), wanted
+
+
+def _exact_expectations(pts: Points, dtype, executor=None) -> list[np.ndarray]:
+    program = compile_circuit(pts.circuit)
+    out = [[] for _ in pts.needs]
+    parts = _parts(program, pts, dtype, executor)
+    for chunk in map_chunks(executor, _expectation_chunk,
+                            _expectation_args(program, pts, dtype, parts)):
+        for k, values in chunk:
+            out[k].append(values)
     return [np.concatenate(parts) if parts else np.zeros((0, len(obs)))
             for parts, (_, obs) in zip(out, pts.needs)]
 
 
-def expectations(estimator, batches: list[Points]) -> list[list[np.ndarray]]:
-    """``out[i][k]``: float64 ``(len(rows), len(observables))`` for need k of batch i."""
+def _executor_of(primitive, executor):
+    """The executor to evaluate on: the gradient's own, else the primitive's (None: in process)."""
+    return getattr(primitive, "executor", None) if executor is None else executor
+
+
+def expectations(estimator, batches: list[Points], executor=None) -> list[list[np.ndarray]]:
+    """``out[i][k]``: float64 ``(len(rows), len(observables))`` for need k of batch i.
+
+    Exact points run in chunks on ``executor`` (default: the estimator's ``executor``, if any);
+    shot-based evaluation goes through ``estimator.run`` (and so the estimator's executor)."""
     precision = float(estimator.default_precision)
     if precision == 0.0:
         dtype = _dtype(estimator)
-        return [_exact_expectations(pts, dtype) for pts in batches]
+        executor = _executor_of(estimator, executor)
+        return [_exact_expectations(pts, dtype, executor) for pts in batches]
     pubs, where = [], []
     out = [[np.zeros((rows.size, len(obs))) for rows, obs in pts.needs] for pts in batches]
     for i, pts in enumerate(batches):
@@ -115,33 +145,42 @@ def expectations(estimator, batches: list[Points]) -> list[list[np.ndarray]]:
                 obs[0, :] = list(observables)
                 pubs.append((circuit, obs, point_rows(pts, rows)[:, cols][:, None, :]))
                 where.append((i, k))
-    results = estimator.run(pubs).result() if pubs else []
+    results = _run_pubs(estimator, pubs, executor).result() if pubs else []
     for (i, k), res in zip(where, results):
         out[i][k] = np.asarray(res.data.evs, dtype=float).reshape(out[i][k].shape)
     return out
 
 
-def _exact_probabilities(pts: Points, dtype) -> np.ndarray:
+def _probability_chunk(program: Program, dtype, angles: np.ndarray, qargs) -> np.ndarray:
+    """Marginals over ``qargs`` of one chunk of angle rows."""
+    return measure.probabilities(bind_and_run(program, angles, dtype)[0], qargs)
+
+
+def _exact_probabilities(pts: Points, dtype, executor=None) -> np.ndarray:
     program = compile_circuit(pts.circuit)
     qargs, table = measured_layout(pts.circuit)
     out = np.zeros((pts.num_rows, 1 << pts.circuit.num_clbits))
-    for r0, r1, states in _chunks(program, pts, dtype):
-        out[r0:r1, table] = measure.probabilities(states, qargs)
+    parts = _parts(program, pts, dtype, executor)
+    args = ((program, dtype, _angles(program, pts, p.start, p.stop), qargs) for p in parts)
+    for part, probs in zip(parts, map_chunks(executor, _probability_chunk, args)):
+        out[part, table] = probs
     return out
 
 
-def probabilities(sampler, batches: list[Points]) -> list[np.ndarray]:
+def probabilities(sampler, batches: list[Points], executor=None) -> list[np.ndarray]:
     """``out[i]``: float64 ``(n_i, 2**num_clbits)``, outcome probabilities (little-endian over
-    the clbits) at every point of batch i; sampled frequencies for a shot-based sampler."""
+    the clbits) at every point of batch i; sampled frequencies for a shot-based sampler.
+    Exact points run in chunks on ``executor`` (default: the sampler's ``executor``)."""
     if sampler.default_shots is None:
         dtype = _dtype(sampler)
-        return [_exact_probabilities(pts, dtype) for pts in batches]
+        executor = _executor_of(sampler, executor)
+        return [_exact_probabilities(pts, dtype, executor) for pts in batches]
     live = [pts for pts in batches if pts.num_rows]
     pubs = []
     for pts in live:
         circuit, cols = _target(pts)
         pubs.append((circuit, point_rows(pts, np.arange(pts.num_rows))[:, cols]))
-    results = dict(zip(map(id, live), sampler.run(pubs).result())) if pubs else {}
+    results = dict(zip(map(id, live), _run_pubs(sampler, pubs, executor).result())) if pubs else {}
     out = []
     for pts in batches:
         dense = np.zeros((pts.num_rows, 1 << pts.circuit.num_clbits))
@@ -152,6 +191,14 @@ def probabilities(sampler, batches: list[Points]) -> list[np.ndarray]:
             dense[:, : 1 << bits.num_bits] = bits.probabilities.reshape(pts.num_rows, -1)
         out.append(dense)
     return out
+
+
+def _run_pubs(primitive, pubs: list, executor):
+    """``primitive.run(pubs)``; a qnn_core primitive runs the rows on ``executor`` if given."""
+    run = getattr(primitive, "_run", None)
+    if executor is None or run is None:
+        return primitive.run(pubs)
+    return run(pubs, None, executor)
 
 
 def _dtype(primitive):
@@ -208,7 +255,8 @@ def angle_circuit(circuit: QuantumCircuit) -> tuple[QuantumCircuit, np.ndarray]:
     return entry
 
 
-def evaluate_items(primitive, items, points: list[np.ndarray], estimator: bool) -> list[np.ndarray]:
+def evaluate_items(primitive, items, points: list[np.ndarray], estimator: bool,
+                   executor=None) -> list[np.ndarray]:
     """The function of every job item at its own parameter sets, in one primitive call.
 
     ``points[i]``: float64 ``(n_i, num_parameters)`` for ``items[i]`` (circuit order). Returns
@@ -233,8 +281,8 @@ def evaluate_items(primitive, items, points: list[np.ndarray], estimator: bool) 
         batches.append(Points(items[members[0]].circuit, stacked, False,
                               need_list if estimator else ()))
     if estimator:
-        results = expectations(primitive, batches)
+        results = expectations(primitive, batches, executor)
         return [results[b][k][o: o + points[i].shape[0], 0]
                 for i, (b, k, o) in sorted(where.items())]
-    results = probabilities(primitive, batches)
+    results = probabilities(primitive, batches, executor)
     return [results[b][o: o + points[i].shape[0]] for i, (b, _, o) in sorted(where.items())]

@@ -62,8 +62,9 @@ def _wanted(task, params: np.ndarray) -> tuple:
 class EstimatorGradient:
     """Base of the estimator gradients: subclasses implement ``run`` and ``_run_items``."""
 
-    def _run_items(self, items: list[JobItem]) -> list[np.ndarray]:
-        """Trusted core: ``(P_i,)`` gradients of checked job items (with observables)."""
+    def _run_items(self, items: list[JobItem], executor=None) -> list[np.ndarray]:
+        """Trusted core: ``(P_i,)`` gradients of checked job items (with observables); chunks
+        run on ``executor`` when given, else on the gradient's own (None: in process)."""
         raise NotImplementedError
 
     def _task_gradients(self, task: EstimatorTask, values: np.ndarray,
@@ -76,7 +77,7 @@ class EstimatorGradient:
         wanted = _wanted(task, params)
         items = [JobItem(task.circuit, task.program, values[b], params, wanted, obs)
                  for obs in task.observables for b in range(batch)]
-        grads = np.asarray(self._run_items(items), dtype=float)  # (L * batch, len(params))
+        grads = np.asarray(self._run_items(items, task.executor), dtype=float)  # (L*batch, k)
         return np.ascontiguousarray(grads.reshape(num_obs, batch, len(params)).transpose(1, 0, 2))
 
     def _task_vjp(self, task: EstimatorTask, values: np.ndarray, cotangent: np.ndarray,
@@ -88,8 +89,9 @@ class EstimatorGradient:
 class SamplerGradient:
     """Base of the sampler gradients: subclasses implement ``run`` and ``_run_items``."""
 
-    def _run_items(self, items: list[JobItem]) -> list[np.ndarray]:
-        """Trusted core: ``(P_i, 2**num_clbits)`` gradients of checked job items."""
+    def _run_items(self, items: list[JobItem], executor=None) -> list[np.ndarray]:
+        """Trusted core: ``(P_i, 2**num_clbits)`` gradients of checked job items (``executor``
+        as for the estimator gradients)."""
         raise NotImplementedError
 
     def _task_gradients(self, task: SamplerTask, values: np.ndarray,
@@ -98,7 +100,8 @@ class SamplerGradient:
         wanted = _wanted(task, params)
         items = [JobItem(task.circuit, task.program, values[b], params, wanted)
                  for b in range(values.shape[0])]
-        grads = np.stack([np.asarray(g, dtype=float) for g in self._run_items(items)])
+        grads = np.stack([np.asarray(g, dtype=float)
+                          for g in self._run_items(items, task.executor)])
         return group_outcomes(task, select_clbits(task, grads.transpose(0, 2, 1)))
 
     def _task_vjp(self, task: SamplerTask, values: np.ndarray, cotangent: np.ndarray,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from qnn_core.engine.executor import check_executor
 from qnn_core.exceptions import GradientError
 from qnn_core.gradients._common import check_epsilon, estimator_items, sampler_items
 from qnn_core.gradients._evaluate import evaluate_items
@@ -50,9 +51,10 @@ def _differences(f: np.ndarray, epsilon: float, method: str) -> np.ndarray:
     return (f[0] - f[1:]) / epsilon
 
 
-def _gradients(primitive, items, epsilon: float, method: str, estimator: bool) -> list[np.ndarray]:
+def _gradients(primitive, items, epsilon: float, method: str, estimator: bool,
+               executor=None) -> list[np.ndarray]:
     points = [_points(item, epsilon, method) for item in items]
-    values = evaluate_items(primitive, items, points, estimator)
+    values = evaluate_items(primitive, items, points, estimator, executor)
     return [_differences(f, epsilon, method) for f in values]
 
 
@@ -61,12 +63,19 @@ class FiniteDiffEstimatorGradient(EstimatorGradient):
 
     ``run(circuits, observables, parameter_values, parameters=None)`` → Job whose
     ``result().gradients[i]`` is float64 ``(P_i,)`` in the requested parameter order.
+    ``executor``: where the shifted points run (:mod:`qnn_core.engine.executor`); None: the
+    estimator's executor, if any, else in process.
     """
 
-    def __init__(self, estimator, epsilon: float, method: str = "central"):
+    def __init__(self, estimator, epsilon: float, method: str = "central", *, executor=None):
         self._epsilon = check_epsilon(epsilon)
         self._method = _check_method(method)
         self._estimator = estimator
+        self._executor = check_executor(executor)
+
+    @property
+    def executor(self):
+        return self._executor
 
     def run(self, circuits, observables, parameter_values, parameters=None) -> Job:
         items = estimator_items(circuits, observables, parameter_values, parameters)
@@ -75,18 +84,24 @@ class FiniteDiffEstimatorGradient(EstimatorGradient):
             gradients=grads, metadata=[{"parameters": it.parameters} for it in items],
             options={"precision": float(self._estimator.default_precision)}))
 
-    def _run_items(self, items) -> list[np.ndarray]:
-        return _gradients(self._estimator, items, self._epsilon, self._method, True)
+    def _run_items(self, items, executor=None) -> list[np.ndarray]:
+        return _gradients(self._estimator, items, self._epsilon, self._method, True,
+                          self._executor if executor is None else executor)
 
 
 class FiniteDiffSamplerGradient(SamplerGradient):
     """dp(outcome)/dθ by finite differences; ``gradients[i]`` is float64 ``(P_i, 2**num_clbits)``
-    (outcomes little-endian over the clbits)."""
+    (outcomes little-endian over the clbits). ``executor``: as for the estimator gradient."""
 
-    def __init__(self, sampler, epsilon: float, method: str = "central"):
+    def __init__(self, sampler, epsilon: float, method: str = "central", *, executor=None):
         self._epsilon = check_epsilon(epsilon)
         self._method = _check_method(method)
         self._sampler = sampler
+        self._executor = check_executor(executor)
+
+    @property
+    def executor(self):
+        return self._executor
 
     def run(self, circuits, parameter_values, parameters=None) -> Job:
         items = sampler_items(circuits, parameter_values, parameters)
@@ -95,5 +110,6 @@ class FiniteDiffSamplerGradient(SamplerGradient):
             gradients=grads, metadata=[{"parameters": it.parameters} for it in items],
             options={"shots": self._sampler.default_shots}))
 
-    def _run_items(self, items) -> list[np.ndarray]:
-        return _gradients(self._sampler, items, self._epsilon, self._method, False)
+    def _run_items(self, items, executor=None) -> list[np.ndarray]:
+        return _gradients(self._sampler, items, self._epsilon, self._method, False,
+                          self._executor if executor is None else executor)

@@ -28,6 +28,7 @@ import numpy as np
 
 from qnn_core.circuit.gates import gate_spec, shift_frequencies
 from qnn_core.circuit.parameter import ParameterExpression, compile_gradients
+from qnn_core.engine.executor import check_executor
 from qnn_core.engine.program import Program
 from qnn_core.exceptions import GradientError
 from qnn_core.gradients._common import JobItem, estimator_items, observable_key, sampler_items
@@ -141,7 +142,7 @@ def _chain(group: _Group, values: np.ndarray, unique_rows: np.ndarray) -> np.nda
     return np.einsum("mcp,mck->mpk", jac, d_angle, optimize=True)
 
 
-def _estimator_gradients(estimator, items: list[JobItem]) -> list[np.ndarray]:
+def _estimator_gradients(estimator, items: list[JobItem], executor=None) -> list[np.ndarray]:
     grads: list = [None] * len(items)
     groups = _groups(items)
     batches, plans = [], []
@@ -165,7 +166,7 @@ def _estimator_gradients(estimator, items: list[JobItem]) -> list[np.ndarray]:
             layout.append((u, keys))
         batches.append(_points(group, items, tuple(needs)))
         plans.append(layout)
-    results = expectations(estimator, batches) if any(g.evals.size for g in groups) else None
+    results = expectations(estimator, batches, executor) if any(g.evals.size for g in groups) else None
     for g, group in enumerate(groups):
         for k, (u, keys) in enumerate(plans[g]):
             if group.evals.size:
@@ -182,11 +183,12 @@ def _estimator_gradients(estimator, items: list[JobItem]) -> list[np.ndarray]:
     return grads
 
 
-def _sampler_gradients(sampler, items: list[JobItem]) -> list[np.ndarray]:
+def _sampler_gradients(sampler, items: list[JobItem], executor=None) -> list[np.ndarray]:
     grads: list = [None] * len(items)
     groups = _groups(items)
     live = [g for g in groups if g.evals.size]
-    results = probabilities(sampler, [_points(g, items) for g in live]) if live else []
+    results = (probabilities(sampler, [_points(g, items) for g in live], executor) if live
+               else [])
     probs_of = dict(zip(map(id, live), results))
     for group in groups:
         outcomes = 1 << items[group.members[0]].circuit.num_clbits
@@ -206,10 +208,17 @@ class ParamShiftEstimatorGradient(EstimatorGradient):
 
     ``run(circuits, observables, parameter_values, parameters=None)`` → Job whose
     ``result().gradients[i]`` is float64 ``(P_i,)`` in the requested parameter order.
+    ``executor``: where the shifted points run (:mod:`qnn_core.engine.executor`); None: the
+    estimator's executor, if any, else in process.
     """
 
-    def __init__(self, estimator):
+    def __init__(self, estimator, *, executor=None):
         self._estimator = estimator
+        self._executor = check_executor(executor)
+
+    @property
+    def executor(self):
+        return self._executor
 
     def run(self, circuits, observables, parameter_values, parameters=None) -> Job:
         items = estimator_items(circuits, observables, parameter_values, parameters)
@@ -218,8 +227,8 @@ class ParamShiftEstimatorGradient(EstimatorGradient):
             gradients=grads, metadata=[{"parameters": it.parameters} for it in items],
             options={"precision": float(self._estimator.default_precision)}))
 
-    def _run_items(self, items: list[JobItem]) -> list[np.ndarray]:
-        return _estimator_gradients(self._estimator, items)
+    def _run_items(self, items: list[JobItem], executor=None) -> list[np.ndarray]:
+        return _estimator_gradients(self._estimator, items, self._executor if executor is None else executor)
 
 
 class ParamShiftSamplerGradient(SamplerGradient):
@@ -228,10 +237,16 @@ class ParamShiftSamplerGradient(SamplerGradient):
     ``run(circuits, parameter_values, parameters=None)`` → Job whose ``result().gradients[i]`` is
     float64 ``(P_i, 2**num_clbits)``: outcomes dense and little-endian over the clbits (bit c of
     the index is clbit c), where qiskit-machine-learning gives one dict per parameter.
+    ``executor``: as for :class:`ParamShiftEstimatorGradient`.
     """
 
-    def __init__(self, sampler):
+    def __init__(self, sampler, *, executor=None):
         self._sampler = sampler
+        self._executor = check_executor(executor)
+
+    @property
+    def executor(self):
+        return self._executor
 
     def run(self, circuits, parameter_values, parameters=None) -> Job:
         items = sampler_items(circuits, parameter_values, parameters)
@@ -240,5 +255,5 @@ class ParamShiftSamplerGradient(SamplerGradient):
             gradients=grads, metadata=[{"parameters": it.parameters} for it in items],
             options={"shots": self._sampler.default_shots}))
 
-    def _run_items(self, items: list[JobItem]) -> list[np.ndarray]:
-        return _sampler_gradients(self._sampler, items)
+    def _run_items(self, items: list[JobItem], executor=None) -> list[np.ndarray]:
+        return _sampler_gradients(self._sampler, items, self._executor if executor is None else executor)

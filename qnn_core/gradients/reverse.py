@@ -21,12 +21,13 @@ forward-mode tangents (one ``dpsi/dθ`` per angle column); see
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.engine import adjoint as _adj
+from qnn_core.engine.executor import check_executor, map_rows
 from qnn_core.engine.program import Program, compile_circuit
 from qnn_core.engine.simulate import as_parameter_values, real_dtype
 from qnn_core.exceptions import GradientError, InputTypeError
@@ -199,6 +200,36 @@ def _group(keys: list) -> dict:
 _MAX_GROUP_TABLE_QUBITS = 24
 
 
+def _state_bytes(program: Program, dtype) -> int:
+    return (2 << program.num_qubits) * real_dtype(dtype).itemsize
+
+
+def _expectation_chunk(program: Program, ops: list, dtype, wanted, values: np.ndarray):
+    """Gradients ``(chunk, L, P)`` of one chunk of rows (run by executor workers)."""
+    return _expectation_gradients(program, ops, values, dtype, wanted)[1]
+
+
+def _probability_chunk(program: Program, circuit: QuantumCircuit, dtype, method: str,
+                       values: np.ndarray):
+    """Gradients ``(chunk, 2**num_bits, P)`` of one chunk of rows (run by executor workers)."""
+    return _probability_gradients(program, circuit, values, dtype, method)[1]
+
+
+def _task_chunk(gradient, task, params: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``gradient._task_gradients`` on one chunk of rows, in the worker (no executor there)."""
+    return gradient._task_gradients(task, values, params)
+
+
+def _on_executor(gradient, executor, task, values: np.ndarray, params: np.ndarray,
+                 states_per_row: int) -> np.ndarray:
+    """The batch of ``_task_gradients`` in row chunks on ``executor``, gathered in order."""
+    local = replace(gradient, executor=None)
+    row_bytes = states_per_row * _state_bytes(task.program, gradient.dtype)
+    parts = map_rows(executor, _task_chunk, values, row_bytes, local, replace(task, executor=None),
+                     params)
+    return np.concatenate(parts)
+
+
 @dataclass(frozen=True)
 class ReverseEstimatorGradient(EstimatorGradient):
     """d<O>/dθ by the adjoint method (no primitive needed). ``dtype``: complex128 or complex64.
@@ -206,13 +237,17 @@ class ReverseEstimatorGradient(EstimatorGradient):
     ``run(circuits, observables, parameter_values, parameters=None)`` as every estimator gradient
     (see :mod:`qnn_core.gradients`): ``job.result().gradients[i]`` has shape ``(P_i,)``, in the
     order of ``parameters[i]`` (all circuit parameters, in circuit order, when None). Items that
-    share a circuit object and an observable run as one batched sweep.
+    share a circuit object and an observable run as one batched sweep. ``executor``: None (in
+    process), a ``concurrent.futures.Executor`` or a ``dask.distributed.Client``: the batch
+    runs there in row chunks (:mod:`qnn_core.engine.executor`), bit for bit as in process.
     """
 
     dtype: type = np.complex128
+    executor: object = None
 
     def __post_init__(self):
         real_dtype(self.dtype)
+        check_executor(self.executor)
 
     def run(self, circuits, observables, parameter_values, parameters=None) -> Job:
         items = estimator_items(circuits, observables, parameter_values, parameters)
@@ -224,6 +259,9 @@ class ReverseEstimatorGradient(EstimatorGradient):
         """One adjoint sweep for the whole batch and all L observables; the forward states a
         preceding forward pass left in ``task.states`` (same values, same dtype) are taken over."""
         states = task.states.take(task.program, values, self.dtype)
+        executor = self.executor if task.executor is None else task.executor
+        if executor is not None:
+            return _on_executor(self, executor, task, values, params, 2 + len(task.observables))
         _, grads = _expectation_gradients(task.program, list(task.real_observables), values,
                                           self.dtype, params, states, real=True)
         return np.ascontiguousarray(grads[:, :, params])
@@ -239,13 +277,20 @@ class ReverseEstimatorGradient(EstimatorGradient):
                               self.dtype, params, states, _DIAGONALS[task])
         return np.ascontiguousarray(out[:, params])
 
-    def _run_items(self, items) -> list[np.ndarray]:
+    def _run_items(self, items, executor=None) -> list[np.ndarray]:
+        executor = self.executor if executor is None else executor
         grads: list = [None] * len(items)
         keys = [(id(it.circuit), observable_key(it.observable)) for it in items]
         for members in _group(keys).values():
             first = items[members[0]]
             values = np.stack([items[i].values for i in members])
-            _, g = _expectation_gradients(first.program, [first.observable], values, self.dtype)
+            if executor is None:
+                _, g = _expectation_gradients(first.program, [first.observable], values,
+                                              self.dtype)
+            else:
+                g = np.concatenate(map_rows(executor, _expectation_chunk, values,
+                                            3 * _state_bytes(first.program, self.dtype),
+                                            first.program, [first.observable], self.dtype, None))
             for row, i in enumerate(members):
                 grads[i] = g[row, 0, items[i].indices]
         return grads
@@ -258,28 +303,38 @@ class ReverseSamplerGradient(SamplerGradient):
     ``run(circuits, parameter_values, parameters=None)``: ``job.result().gradients[i]`` is dense
     ``(P_i, 2**num_bits)``, outcomes little-endian over the clbits (a circuit without measurements
     is measured on every qubit). ``method``: see :func:`sampler_gradients`. Items that share a
-    circuit object run as one batched call.
+    circuit object run as one batched call. ``executor``: as for
+    :class:`ReverseEstimatorGradient`.
     """
 
     dtype: type = np.complex128
     method: str = "auto"
+    executor: object = None
 
     def __post_init__(self):
         real_dtype(self.dtype)
         _check_method(self.method)
+        check_executor(self.executor)
 
     def run(self, circuits, parameter_values, parameters=None) -> Job:
         items = sampler_items(circuits, parameter_values, parameters)
         metadata = [{"parameters": list(it.parameters)} for it in items]
         return Job(SamplerGradientResult(self._run_items(items), metadata, {}))
 
-    def _run_items(self, items) -> list[np.ndarray]:
+    def _run_items(self, items, executor=None) -> list[np.ndarray]:
+        executor = self.executor if executor is None else executor
         grads: list = [None] * len(items)
         for members in _group([id(it.circuit) for it in items]).values():
             first = items[members[0]]
             values = np.stack([items[i].values for i in members])
-            _, g = _probability_gradients(first.program, first.circuit, values, self.dtype,
-                                          self.method)
+            if executor is None:
+                _, g = _probability_gradients(first.program, first.circuit, values, self.dtype,
+                                              self.method)
+            else:
+                g = np.concatenate(map_rows(executor, _probability_chunk, values,
+                                            3 * _state_bytes(first.program, self.dtype),
+                                            first.program, first.circuit, self.dtype,
+                                            self.method))
             for row, i in enumerate(members):
                 grads[i] = np.ascontiguousarray(g[row][:, items[i].indices].T)
         return grads
@@ -293,6 +348,9 @@ class ReverseSamplerGradient(SamplerGradient):
         parity instead of 2**m), the outcome map sending each basis index to its group.
         """
         states = task.states.take(task.program, values, self.dtype)
+        executor = self.executor if task.executor is None else task.executor
+        if executor is not None:
+            return _on_executor(self, executor, task, values, params, 3)
         if (task.index_map is not None and task.num_outputs < task.num_outcomes
                 and task.program.num_qubits <= _MAX_GROUP_TABLE_QUBITS):
             return self._grouped(task, values, params, states)

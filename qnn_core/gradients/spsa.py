@@ -15,6 +15,7 @@ import numbers
 
 import numpy as np
 
+from qnn_core.engine.executor import check_executor
 from qnn_core.exceptions import GradientError
 from qnn_core.gradients._common import check_epsilon, estimator_items, sampler_items
 from qnn_core.gradients._evaluate import evaluate_items
@@ -33,12 +34,13 @@ def _check_batch_size(batch_size) -> int:
     return int(batch_size)
 
 
-def _gradients(primitive, items, epsilon: float, batch_size: int, rng, estimator: bool):
+def _gradients(primitive, items, epsilon: float, batch_size: int, rng, estimator: bool,
+               executor=None):
     directions = [np.array([(-1.0) ** rng.integers(0, 2, item.values.size)
                             for _ in range(batch_size)]) for item in items]
     points = [np.concatenate([item.values + epsilon * d, item.values - epsilon * d])
               for item, d in zip(items, directions)]
-    values = evaluate_items(primitive, items, points, estimator)
+    values = evaluate_items(primitive, items, points, estimator, executor)
     grads = []
     for item, d, f in zip(items, directions, values):
         diffs = (f[:batch_size] - f[batch_size:]) / (2 * epsilon)  # (batch, ...) per direction
@@ -47,8 +49,9 @@ def _gradients(primitive, items, epsilon: float, batch_size: int, rng, estimator
     return grads
 
 
-def _init(gradient, primitive, epsilon: float, batch_size: int, seed) -> None:
+def _init(gradient, primitive, epsilon: float, batch_size: int, seed, executor) -> None:
     """Check and store the options shared by both SPSA gradients."""
+    gradient._executor = check_executor(executor)
     gradient._epsilon = check_epsilon(epsilon)
     gradient._batch_size = _check_batch_size(batch_size)
     gradient._rng = np.random.default_rng(seed)
@@ -60,11 +63,18 @@ class SPSAEstimatorGradient(EstimatorGradient):
 
     ``run(circuits, observables, parameter_values, parameters=None)`` → Job whose
     ``result().gradients[i]`` is float64 ``(P_i,)``. Each ``run`` draws new directions from the
-    generator seeded at construction.
+    generator seeded at construction. ``executor``: where the perturbed points run
+    (:mod:`qnn_core.engine.executor`; None: the estimator's, else in process); the directions
+    are drawn here, so the numbers do not depend on it.
     """
 
-    def __init__(self, estimator, epsilon: float = 1e-6, batch_size: int = 1, seed=None):
-        _init(self, estimator, epsilon, batch_size, seed)
+    def __init__(self, estimator, epsilon: float = 1e-6, batch_size: int = 1, seed=None, *,
+                 executor=None):
+        _init(self, estimator, epsilon, batch_size, seed, executor)
+
+    @property
+    def executor(self):
+        return self._executor
 
     def run(self, circuits, observables, parameter_values, parameters=None) -> Job:
         items = estimator_items(circuits, observables, parameter_values, parameters)
@@ -73,16 +83,22 @@ class SPSAEstimatorGradient(EstimatorGradient):
             gradients=grads, metadata=[{"parameters": it.parameters} for it in items],
             options={"precision": float(self._primitive.default_precision)}))
 
-    def _run_items(self, items) -> list[np.ndarray]:
-        return _gradients(self._primitive, items, self._epsilon, self._batch_size, self._rng, True)
+    def _run_items(self, items, executor=None) -> list[np.ndarray]:
+        return _gradients(self._primitive, items, self._epsilon, self._batch_size, self._rng, True,
+                          self._executor if executor is None else executor)
 
 
 class SPSASamplerGradient(SamplerGradient):
     """dp(outcome)/dθ by SPSA: ``SPSASamplerGradient(sampler, epsilon=1e-6, batch_size=1,
-    seed=None)``; ``gradients[i]`` is float64 ``(P_i, 2**num_clbits)``."""
+    seed=None, *, executor=None)``; ``gradients[i]`` is float64 ``(P_i, 2**num_clbits)``."""
 
-    def __init__(self, sampler, epsilon: float = 1e-6, batch_size: int = 1, seed=None):
-        _init(self, sampler, epsilon, batch_size, seed)
+    def __init__(self, sampler, epsilon: float = 1e-6, batch_size: int = 1, seed=None, *,
+                 executor=None):
+        _init(self, sampler, epsilon, batch_size, seed, executor)
+
+    @property
+    def executor(self):
+        return self._executor
 
     def run(self, circuits, parameter_values, parameters=None) -> Job:
         items = sampler_items(circuits, parameter_values, parameters)
@@ -91,6 +107,6 @@ class SPSASamplerGradient(SamplerGradient):
             gradients=grads, metadata=[{"parameters": it.parameters} for it in items],
             options={"shots": self._primitive.default_shots}))
 
-    def _run_items(self, items) -> list[np.ndarray]:
+    def _run_items(self, items, executor=None) -> list[np.ndarray]:
         return _gradients(self._primitive, items, self._epsilon, self._batch_size, self._rng,
-                          False)
+                          False, self._executor if executor is None else executor)

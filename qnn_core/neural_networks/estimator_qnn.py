@@ -73,13 +73,17 @@ class EstimatorQNN(NeuralNetwork):
             estimator's own ``default_precision`` applies.
         dtype: ``np.complex128`` (default) or ``np.complex64``, the precision of the simulated
             states (beyond qiskit-machine-learning).
+        executor: None (in process), a ``concurrent.futures.Executor`` or a
+            ``dask.distributed.Client``: forward and backward batches run there in row chunks,
+            through whichever qnn_core estimator and gradient the network uses (docs/scale.md);
+            bit for bit the in-process numbers.
 
     Attributes ``estimator`` and ``gradient`` may be replaced after construction.
     """
 
     def __init__(self, *, circuit: QuantumCircuit, observables=None, input_params=None,
                  weight_params=None, estimator=None, gradient=None, input_gradients: bool = False,
-                 default_precision: float = 0.0, dtype=np.complex128) -> None:
+                 default_precision: float = 0.0, dtype=np.complex128, executor=None) -> None:
         check_circuit(circuit)
         ops = _observables(observables, circuit)
         precision = _precision(default_precision, "default_precision")
@@ -97,7 +101,7 @@ class EstimatorQNN(NeuralNetwork):
                         else ReverseEstimatorGradient(dtype=dtype))
         self._circuit = circuit.copy()
         self._observables = ops
-        self._task = estimator_task(self._circuit, ops)
+        self._task = estimator_task(self._circuit, ops, executor)
         self._default_precision = precision
         self.estimator = estimator
         self.gradient = gradient
@@ -114,6 +118,10 @@ class EstimatorQNN(NeuralNetwork):
     @property
     def default_precision(self) -> float:
         return self._default_precision
+
+    @property
+    def executor(self):
+        return self._task.executor
 
     def _run_precision(self) -> float:
         """``default_precision`` if > 0, else the estimator's own default precision."""

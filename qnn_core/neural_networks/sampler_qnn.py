@@ -86,12 +86,22 @@ class SamplerQNN(NeuralNetwork):
             ``ParamShiftSamplerGradient(sampler)`` with shots.
         input_gradients: whether ``backward`` differentiates the inputs too.
         dtype: ``np.complex128`` (default) or ``np.complex64`` (beyond qiskit-machine-learning).
+        executor: None (in process), a ``concurrent.futures.Executor`` or a
+            ``dask.distributed.Client``: forward and backward batches run there in row chunks,
+            through whichever qnn_core sampler and gradient the network uses (docs/scale.md);
+            bit for bit the in-process numbers.
     """
+
+    @property
+    def executor(self):
+        return self._executor
 
     def __init__(self, *, circuit: QuantumCircuit, sampler=None, input_params=None,
                  weight_params=None, sparse: bool = False, interpret=None, output_shape=None,
-                 gradient=None, input_gradients: bool = False, dtype=np.complex128) -> None:
+                 gradient=None, input_gradients: bool = False, dtype=np.complex128,
+                 executor=None) -> None:
         check_circuit(circuit)
+        self._executor = executor  # checked by sampler_task (the primitives' layer)
         measured = circuit
         if not measured_clbits(circuit)[0]:
             measured = circuit.copy()
@@ -138,7 +148,8 @@ class SamplerQNN(NeuralNetwork):
 
     def _set_index_map(self, interpret, index_map) -> None:
         self._interpret = interpret
-        self._task = sampler_task(self._measured, index_map, int(np.prod(self._output_shape)))
+        self._task = sampler_task(self._measured, index_map, int(np.prod(self._output_shape)),
+                                  self._executor)
 
     def set_interpret(self, interpret=None, output_shape=None) -> None:
         """Replace ``interpret`` and ``output_shape`` (validated first; nothing changes on error)."""

@@ -40,8 +40,9 @@ import numpy as np
 
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.engine.measure import observables_to_masks, table_expectations
+from qnn_core.engine.executor import check_executor, map_rows
 from qnn_core.engine.program import Program, check_reset_support, compile_circuit
-from qnn_core.engine.simulate import StateCache, real_dtype, run_chunks
+from qnn_core.engine.simulate import StateCache, binding_row_bytes, real_dtype, run_chunks
 from qnn_core.operators.sparse_pauli_op import SparsePauliOp
 from qnn_core.primitives.containers import DataBin, PrimitiveResult, PubResult
 from qnn_core.primitives.job import Job
@@ -61,7 +62,9 @@ class EstimatorTask:
     ``paulis``: their term table (``observables_to_masks``); ``real_observables``: the same
     operators with the real parts of their coefficients (equal as operators, since they are
     Hermitian; the adjoint sweep's bras ``O psi`` need them so); ``states``: the network's
-    :class:`~qnn_core.engine.simulate.StateCache` (forward states kept for the next backward).
+    :class:`~qnn_core.engine.simulate.StateCache` (forward states kept for the next backward);
+    ``executor``: the network's executor (:mod:`qnn_core.engine.executor`), which the cores and
+    gradients use instead of their own when it is not None.
     """
 
     circuit: QuantumCircuit
@@ -70,16 +73,18 @@ class EstimatorTask:
     paulis: tuple
     real_observables: tuple
     states: StateCache
+    executor: object = None
 
 
-def estimator_task(circuit: QuantumCircuit, observables) -> EstimatorTask:
+def estimator_task(circuit: QuantumCircuit, observables, executor=None) -> EstimatorTask:
     """An :class:`EstimatorTask` (trusted: ``observables`` already checked against ``circuit``)."""
+    executor = check_executor(executor)
     program = compile_circuit(circuit)
     ops = tuple(observables)
     check_reset_support(program, ops)
     real = tuple(SparsePauliOp(op, np.real(op.coeffs)) for op in ops)
     return EstimatorTask(circuit, program, ops, observables_to_masks(list(ops), circuit.num_qubits),
-                         real, StateCache())
+                         real, StateCache(), executor)
 
 
 def task_expectations(estimator, task: EstimatorTask, values: np.ndarray,
@@ -103,9 +108,14 @@ class Estimator:
 
     ``default_precision``: noise std when neither ``run`` nor the pub gives one (0 = exact).
     ``seed``: int, Generator or None, for the noise. ``dtype``: complex128 or complex64.
+    ``executor``: None (in process), a ``concurrent.futures.Executor`` or a
+    ``dask.distributed.Client``: the rows of each pub run in chunks there (docs/scale.md); the
+    results are bit for bit those of in-process runs (noise is drawn here, after gathering).
     """
 
-    def __init__(self, *, default_precision: float = 0.0, seed=None, dtype=np.complex128):
+    def __init__(self, *, default_precision: float = 0.0, seed=None, dtype=np.complex128,
+                 executor=None):
+        self._executor = check_executor(executor)
         self._default_precision = check_precision(default_precision, "default_precision")
         real_dtype(dtype)  # validates
         self._dtype = np.dtype(dtype)
@@ -124,6 +134,10 @@ class Estimator:
     def dtype(self) -> np.dtype:
         return self._dtype
 
+    @property
+    def executor(self):
+        return self._executor
+
     def run(self, pubs, *, precision: float | None = None) -> Job:
         """Evaluate each pub ``(circuit, observables[, parameter_values[, precision]])``.
 
@@ -132,11 +146,15 @@ class Estimator:
         is a :class:`PrimitiveResult` of :class:`PubResult` with ``data.evs`` and ``data.stds``
         (float64, pub shape).
         """
+        return self._run(pubs, precision, self._executor)
+
+    def _run(self, pubs, precision, executor) -> Job:
+        """:meth:`run` with the pubs' rows on ``executor`` (a gradient's or network's own)."""
         run_precision = (self._default_precision if precision is None
                          else check_precision(precision, "precision"))
         coerced = [coerce_estimator_pub(pub, i) for i, pub in enumerate(as_pub_list(pubs))]
-        results = [self._run_pub(pub, run_precision if pub.precision is None else pub.precision)
-                   for pub in coerced]
+        results = [self._run_pub(pub, run_precision if pub.precision is None else pub.precision,
+                                 executor) for pub in coerced]
         return Job(PrimitiveResult(tuple(results), {"version": 2}))
 
     def _task_expectations(self, task: EstimatorTask, values: np.ndarray,
@@ -147,16 +165,18 @@ class Estimator:
         exact table plus, when ``precision > 0``, one ``rng.normal`` draw of shape ``(batch, L)``.
         The final states are offered to ``task.states`` for a following backward pass.
         """
-        evs = _expectation_table(task.program, task.paulis, values, self._dtype, task.states)
+        executor = self._executor if task.executor is None else task.executor
+        evs = _expectation_table(task.program, task.paulis, values, self._dtype, task.states,
+                                 executor)
         if precision > 0:
             evs = evs + self._rng.normal(0.0, precision, size=evs.shape)
         return evs
 
-    def _run_pub(self, pub: EstimatorPub, precision: float) -> PubResult:
+    def _run_pub(self, pub: EstimatorPub, precision: float, executor=None) -> PubResult:
         shape = pub.shape
         evs = np.zeros(shape)
         if evs.size:
-            evs = _exact_values(pub, shape, self._dtype)
+            evs = _exact_values(pub, shape, self._dtype, executor)
         if precision > 0:
             evs = evs + self._rng.normal(0.0, precision, size=shape)
         stds = np.full(shape, precision)
@@ -164,19 +184,31 @@ class Estimator:
         return PubResult(DataBin(evs=evs, stds=stds, shape=shape), meta)
 
 
+def _table_chunk(program: Program, paulis: tuple, dtype, rows: np.ndarray) -> np.ndarray:
+    """One chunk of :func:`_expectation_table` (run by executor workers)."""
+    return _expectation_table(program, paulis, rows, dtype)
+
+
 def _expectation_table(program: Program, paulis: tuple, rows: np.ndarray, dtype,
-                       cache: StateCache | None = None) -> np.ndarray:
+                       cache: StateCache | None = None, executor=None) -> np.ndarray:
     """float64 ``(rows, L)``: real parts of ``<O_l>`` for the term table ``paulis``, chunked by
-    the engine's memory policy. With ``cache`` and a single chunk, the states are kept there."""
+    the engine's memory policy. With ``cache`` and a single chunk, the states are kept there.
+    With an ``executor`` the chunks run there (:func:`qnn_core.engine.executor.map_rows`)."""
+    if executor is not None:
+        row_bytes = ((2 << program.num_qubits) * real_dtype(dtype).itemsize
+                     + binding_row_bytes(program))
+        parts = map_rows(executor, _table_chunk, rows, row_bytes, program, paulis, dtype)
+        return np.concatenate(parts) if parts else np.empty((0, paulis[3].size - 1))
     out = np.empty((rows.shape[0], paulis[3].size - 1))
     for part, states in run_chunks(program, rows, dtype):
         out[part] = table_expectations(states, paulis).real
         if cache is not None and part.stop - part.start == rows.shape[0]:
             cache.put(program, rows, dtype, states)
+        del states  # free this chunk before the next one allocates
     return out
 
 
-def _exact_values(pub: EstimatorPub, shape: tuple[int, ...], dtype) -> np.ndarray:
+def _exact_values(pub: EstimatorPub, shape: tuple[int, ...], dtype, executor=None) -> np.ndarray:
     """Real parts of ``<O>`` float64 ``shape``: the distinct rows and observables as one table."""
     values = pub.parameter_values
     param_shape = values.shape[:-1]
@@ -184,7 +216,7 @@ def _exact_values(pub: EstimatorPub, shape: tuple[int, ...], dtype) -> np.ndarra
     observables = list(pub.observables.ravel())
     check_reset_support(pub.program, observables)
     table = _expectation_table(pub.program, observables_to_masks(observables, pub.circuit.num_qubits),
-                               rows, dtype)
+                               rows, dtype, None, executor)
     row_index = inverse.reshape(param_shape)
     obs_index = np.arange(len(observables)).reshape(pub.observables.shape)
     row_index, obs_index = np.broadcast_arrays(row_index, obs_index)

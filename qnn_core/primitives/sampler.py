@@ -45,7 +45,8 @@ from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.engine.measure import probabilities, sample_indices
 from qnn_core.engine.outcomes import bit_table, clbit_qubits
 from qnn_core.engine.program import Program, compile_circuit
-from qnn_core.engine.simulate import StateCache, real_dtype, run_chunks
+from qnn_core.engine.executor import check_executor, map_rows
+from qnn_core.engine.simulate import StateCache, binding_row_bytes, real_dtype, run_chunks
 from qnn_core.exceptions import PrimitiveError
 from qnn_core.primitives.containers import (
     BitArray, DataBin, PrimitiveResult, ProbabilityArray, SamplerPubResult,
@@ -81,7 +82,8 @@ class SamplerTask:
     ``deposit`` int64 ``(2**m,)``: outcome → index over all ``circuit.num_clbits`` clbits (None
     when the same). ``index_map`` int64 ``(2**m,)``: outcome → flat output index (None: the
     outputs are the outcomes), with ``order``/``starts``/``targets`` to sum outcomes into
-    ``num_outputs`` groups. ``states``: the network's forward-state cache.
+    ``num_outputs`` groups. ``states``: the network's forward-state cache. ``executor``: the
+    network's executor (used by the cores and gradients instead of their own when not None).
     """
 
     circuit: QuantumCircuit
@@ -97,6 +99,7 @@ class SamplerTask:
     targets: np.ndarray | None
     num_outputs: int
     states: StateCache
+    executor: object = None
 
     @property
     def num_outcomes(self) -> int:
@@ -104,11 +107,13 @@ class SamplerTask:
 
 
 def sampler_task(circuit: QuantumCircuit, index_map: np.ndarray | None = None,
-                 num_outputs: int | None = None) -> SamplerTask:
+                 num_outputs: int | None = None, executor=None) -> SamplerTask:
     """A :class:`SamplerTask` for a circuit that measures something (trusted).
 
-    ``index_map``: outcome → flat output index (None: no grouping), ``num_outputs`` groups.
+    ``index_map``: outcome → flat output index (None: no grouping), ``num_outputs`` groups;
+    ``executor``: checked here (``InputTypeError`` naming its type).
     """
+    executor = check_executor(executor)
     clbits, qubits = measured_clbits(circuit)
     qargs = tuple(sorted(set(qubits)))
     where = {q: j for j, q in enumerate(qargs)}
@@ -126,7 +131,7 @@ def sampler_task(circuit: QuantumCircuit, index_map: np.ndarray | None = None,
         targets = sorted_map[starts]
     outputs = (1 << len(clbits)) if num_outputs is None else int(num_outputs)
     return SamplerTask(circuit, compile_circuit(circuit), clbits, qubits, qargs, outcome_of,
-                       deposit, index_map, order, starts, targets, outputs, StateCache())
+                       deposit, index_map, order, starts, targets, outputs, StateCache(), executor)
 
 
 def group_outcomes(task: SamplerTask, outcomes: np.ndarray) -> np.ndarray:
@@ -188,16 +193,28 @@ def _frequencies(outcome: np.ndarray, num_outcomes: int) -> np.ndarray:
     return counts.reshape(batch, num_outcomes) / shots
 
 
+def _marginals_chunk(program: Program, dtype, qarg_lists: list, rows: np.ndarray) -> list:
+    """One chunk of :func:`_marginals` (run by executor workers)."""
+    return _marginals(program, rows, dtype, qarg_lists)
+
+
 def _marginals(program: Program, rows: np.ndarray, dtype, qarg_lists: list,
-               cache: StateCache | None = None) -> list[np.ndarray]:
+               cache: StateCache | None = None, executor=None) -> list[np.ndarray]:
     """Marginals ``(rows, 2**len(q))`` for each qubit list ``q`` of ``qarg_lists``, chunked by
-    the engine's memory policy. With ``cache`` and a single chunk, the states are kept there."""
+    the engine's memory policy. With ``cache`` and a single chunk, the states are kept there.
+    With an ``executor`` the chunks run there (:func:`qnn_core.engine.executor.map_rows`)."""
+    if executor is not None and rows.shape[0]:
+        row_bytes = ((2 << program.num_qubits) * real_dtype(dtype).itemsize
+                     + binding_row_bytes(program))
+        parts = map_rows(executor, _marginals_chunk, rows, row_bytes, program, dtype, qarg_lists)
+        return [np.concatenate([p[k] for p in parts]) for k in range(len(qarg_lists))]
     out = [np.empty((rows.shape[0], 1 << len(q))) for q in qarg_lists]
     for part, states in run_chunks(program, rows, dtype):
         for arr, q in zip(out, qarg_lists):
             arr[part] = probabilities(states, list(q))
         if cache is not None and part.stop - part.start == rows.shape[0]:
             cache.put(program, rows, dtype, states)
+        del states  # free this chunk before the next one allocates
     return out
 
 
@@ -219,9 +236,14 @@ class Sampler:
 
     ``default_shots``: shots when neither ``run`` nor the pub gives any; None selects exact mode.
     ``seed``: int, Generator or None. ``dtype``: complex128 or complex64.
+    ``executor``: None (in process), a ``concurrent.futures.Executor`` or a
+    ``dask.distributed.Client``: the rows of each pub run in chunks there (docs/scale.md); the
+    results are bit for bit those of in-process runs (shots are drawn here, after gathering).
     """
 
-    def __init__(self, *, default_shots: int | None = 1024, seed=None, dtype=np.complex128):
+    def __init__(self, *, default_shots: int | None = 1024, seed=None, dtype=np.complex128,
+                 executor=None):
+        self._executor = check_executor(executor)
         self._default_shots = None if default_shots is None else check_shots(default_shots,
                                                                                "default_shots")
         real_dtype(dtype)  # validates
@@ -241,17 +263,25 @@ class Sampler:
     def dtype(self) -> np.dtype:
         return self._dtype
 
+    @property
+    def executor(self):
+        return self._executor
+
     def run(self, pubs, *, shots: int | None = None) -> Job:
         """Sample each pub ``circuit`` or ``(circuit[, parameter_values[, shots]])``.
 
         A pub's shots win over ``shots``, which win over ``default_shots``. Every pub is
         validated (including its measurements) before any simulation.
         """
+        return self._run(pubs, shots, self._executor)
+
+    def _run(self, pubs, shots, executor) -> Job:
+        """:meth:`run` with the pubs' rows on ``executor`` (a gradient's or network's own)."""
         run_shots = self._default_shots if shots is None else check_shots(shots)
         coerced = [coerce_sampler_pub(pub, i) for i, pub in enumerate(as_pub_list(pubs))]
         registers = [register_qubits(pub.circuit) for pub in coerced]
-        results = [self._run_pub(pub, regs, run_shots if pub.shots is None else pub.shots)
-                   for pub, regs in zip(coerced, registers)]
+        results = [self._run_pub(pub, regs, run_shots if pub.shots is None else pub.shots,
+                                 executor) for pub, regs in zip(coerced, registers)]
         return Job(PrimitiveResult(tuple(results), {"version": 2}))
 
     def _task_probabilities(self, task: SamplerTask, values: np.ndarray) -> np.ndarray:
@@ -262,16 +292,19 @@ class Sampler:
         draws, in the same order, as :meth:`run`.
         """
         shots = self._default_shots
+        executor = self._executor if task.executor is None else task.executor
         if shots is None:
-            marginals, = _marginals(task.program, values, self._dtype, [task.qargs], task.states)
+            marginals, = _marginals(task.program, values, self._dtype, [task.qargs], task.states,
+                                    executor)
             return _to_outcomes(task, marginals)
         rows, inverse = unique_rows(values)
-        probs, = _marginals(task.program, rows, self._dtype, [task.qargs])
+        probs, = _marginals(task.program, rows, self._dtype, [task.qargs], None, executor)
         indices = _sample_rows(probs, inverse, shots, self._rng)
         outcome = indices if task.outcome_of is None else task.outcome_of[indices]
         return _frequencies(outcome, task.num_outcomes)
 
-    def _run_pub(self, pub: SamplerPub, registers: dict, shots: int | None) -> SamplerPubResult:
+    def _run_pub(self, pub: SamplerPub, registers: dict, shots: int | None,
+                 executor=None) -> SamplerPubResult:
         shape = pub.shape
         values = flat_rows(pub.parameter_values)
         rows, inverse = unique_rows(values)
@@ -280,12 +313,12 @@ class Sampler:
         if shots is None:
             distinct = [list(dict.fromkeys(q for q in qubits if q is not None))
                         for qubits in registers.values()]
-            marginals = _marginals(pub.program, rows, self._dtype, distinct)
+            marginals = _marginals(pub.program, rows, self._dtype, distinct, None, executor)
             data = {name: _exact_register(m, qubits, inverse, shape)
                     for (name, qubits), m in zip(registers.items(), marginals)}
         else:
             measured = sorted({q for qubits in registers.values() for q in qubits if q is not None})
-            probs, = _marginals(pub.program, rows, self._dtype, [measured])
+            probs, = _marginals(pub.program, rows, self._dtype, [measured], None, executor)
             data = _sampled_registers(probs, measured, registers, inverse, shape, shots, self._rng)
         return SamplerPubResult(DataBin(**data, shape=shape), {"shots": shots})
 

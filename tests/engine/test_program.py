@@ -16,7 +16,7 @@ from qnn_core.engine.program import (
     bind, bind_source, compile_circuit, fuse_source, source_from_angles,
 )
 from qnn_core.engine.simulate import (
-    StateCache, batch_slices, bind_and_run, from_complex, run_chunks, run_compiled, to_complex,
+    StateCache, batch_slices, binding_row_bytes, bind_and_run, from_complex, run_chunks, run_compiled, to_complex,
 )
 from qnn_core.exceptions import CircuitError, MemoryLimitError
 
@@ -129,7 +129,7 @@ def test_run_chunks_covers_the_batch_and_agrees_with_one_run(monkeypatch):
     prog = compile_circuit(qc)
     values = np.random.default_rng(4).uniform(-2, 2, (7, 2))
     whole = run_compiled(prog, values)
-    monkeypatch.setattr(engine_simulate, "_CHUNK_BYTES", 2 * whole[0].nbytes)
+    monkeypatch.setattr(engine_simulate, "_CHUNK_BYTES", 2 * (whole[0].nbytes + binding_row_bytes(prog)))
     parts = list(run_chunks(prog, values))
     assert [p for p, _ in parts] == [slice(0, 2), slice(2, 4), slice(4, 6), slice(6, 7)]
     np.testing.assert_allclose(np.concatenate([s for _, s in parts]), whole, atol=1e-15, rtol=0)

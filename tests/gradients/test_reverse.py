@@ -193,8 +193,11 @@ def test_chunked_batch_matches(monkeypatch):
     evs, grads = estimator_gradients(qc, OBSERVABLES[:2], values)
     probs, pgrads = sampler_gradients(qc, values, method="tangent")
     per_entry = (2 << qc.num_qubits) * 8
-    # a chunk budget with room for 2 entries of 4 states: the batch must run in 3 chunks
-    monkeypatch.setattr(engine_simulate, "_CHUNK_BYTES", 2 * 4 * per_entry)
+    from qnn_core.engine.program import compile_circuit
+
+    binding = engine_simulate.binding_row_bytes(compile_circuit(qc))
+    # a chunk budget with room for 2 entries of 4 states and their binding: 3 chunks
+    monkeypatch.setattr(engine_simulate, "_CHUNK_BYTES", 2 * (4 * per_entry + binding))
     sweeps = _counting(monkeypatch, engine_adjoint, "adjoint_sweep")
     evs2, grads2 = estimator_gradients(qc, OBSERVABLES[:2], values)
     assert sweeps == [2, 2, 1]

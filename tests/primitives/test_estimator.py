@@ -189,13 +189,15 @@ def test_one_batched_simulation_and_one_expectation_call_per_pub(monkeypatch):
 
 def test_pub_larger_than_the_chunk_budget_runs_in_chunks(monkeypatch):
     from qnn_core.engine import simulate as engine_simulate
+    from qnn_core.engine.program import compile_circuit
 
     ours, _ = param_pair(3, 2, seed=9)
     values = np.random.default_rng(1).uniform(-2, 2, size=(7, 2))
     obs = [["ZZZ"], ["XII"], ["IYI"]]
     whole = Estimator().run([(ours, obs, values)]).result()[0].data.evs
     calls = _spy_runs(monkeypatch)
-    monkeypatch.setattr(engine_simulate, "_CHUNK_BYTES", 3 * (2 << 3) * 8)  # 3 states a chunk
+    row = (2 << 3) * 8 + engine_simulate.binding_row_bytes(compile_circuit(ours))
+    monkeypatch.setattr(engine_simulate, "_CHUNK_BYTES", 3 * row)  # 3 rows (state + binding)
     chunked = Estimator().run([(ours, obs, values)]).result()[0].data.evs
     assert calls == {"run": [(3, 2), (3, 2), (1, 2)], "ev": [(3, 3), (3, 3), (1, 3)]}
     np.testing.assert_allclose(chunked, whole, atol=1e-14, rtol=0)

@@ -200,6 +200,7 @@ def test_one_batched_simulation_per_pub(monkeypatch):
 
 def test_pub_larger_than_the_chunk_budget_runs_in_chunks(monkeypatch):
     from qnn_core.engine import simulate as engine_simulate
+    from qnn_core.engine.program import compile_circuit
 
     ours, _ = param_pair(3, 2, seed=35)
     ours.measure_all()
@@ -210,7 +211,8 @@ def test_pub_larger_than_the_chunk_budget_runs_in_chunks(monkeypatch):
     real = engine_simulate.run_compiled
     monkeypatch.setattr(engine_simulate, "run_compiled",
                         lambda program, v, dtype: seen.append(v.shape[0]) or real(program, v, dtype))
-    monkeypatch.setattr(engine_simulate, "_CHUNK_BYTES", 3 * (2 << 3) * 8)  # 3 states a chunk
+    row = (2 << 3) * 8 + engine_simulate.binding_row_bytes(compile_circuit(ours))
+    monkeypatch.setattr(engine_simulate, "_CHUNK_BYTES", 3 * row)  # 3 rows (state + binding)
     chunked = Sampler(default_shots=None).run([(ours, values)]).result()[0].data.meas.probabilities
     assert seen == [3, 3, 1]
     np.testing.assert_allclose(chunked, exact, atol=1e-14, rtol=0)
