@@ -222,8 +222,8 @@ def sample_indices(probs: np.ndarray, shots: int, rng: np.random.Generator) -> n
     total = probs.sum()
     if not np.isfinite(total) or total <= 0 or np.any(probs < 0):
         raise InputTypeError(f"probs must be finite, non-negative and not all zero; they sum to {total}")
-    cdf = np.cumsum(probs / total)
-    cdf /= cdf[-1]
+    cdf = np.empty(probs.size)
+    _k.normalised_cdf(probs, float(total), cdf)
     out = np.empty(shots, dtype=np.int64)
     _k.draw_from_cdf(cdf, rng.random(shots), out)
     return out

@@ -28,6 +28,7 @@ __all__ = [
     "probabilities",
     "marginal_scatter",
     "marginal_gather",
+    "normalised_cdf",
     "draw_from_cdf",
 ]
 
@@ -358,6 +359,20 @@ def _marginal_gather(states, j_lo, j_hi, j_lo_bits, rest, out):
                 k = base | np.uint64(rest[r])  # unsigned: no wraparound check per access
                 total += _abs2(re[k], im[k])
             out[b, j] = total
+
+
+@njit
+def normalised_cdf(probs, total, cdf):
+    """``cdf = np.cumsum(probs / total); cdf /= cdf[-1]`` in one kernel, no temporaries: the same
+    float64 operations in the same order (a running sum), hence the same bits as NumPy's
+    ``rng.choice`` builds. probs, cdf: float64[dim] (cdf overwritten); total > 0."""
+    acc = 0.0
+    for i in range(probs.shape[0]):
+        acc += probs[i] / total
+        cdf[i] = acc
+    last = cdf[probs.shape[0] - 1]
+    for i in range(probs.shape[0]):
+        cdf[i] = cdf[i] / last
 
 
 @njit

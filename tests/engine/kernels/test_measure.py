@@ -220,3 +220,13 @@ def test_draw_from_cdf_is_searchsorted_right(dim, shots):
     out = np.empty(uniforms.size, dtype=np.int64)
     k.draw_from_cdf(cdf, uniforms, out)
     np.testing.assert_array_equal(out, np.searchsorted(cdf, uniforms, side="right"))
+
+
+def test_normalised_cdf_has_numpys_bits():
+    probs = np.random.default_rng(3).random(5000) ** 4
+    total = float(probs.sum())
+    cdf = np.empty_like(probs)
+    k.normalised_cdf(probs, total, cdf)
+    expected = np.cumsum(probs / total)
+    expected /= expected[-1]
+    np.testing.assert_array_equal(cdf, expected)
