@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 _SCATTER_MAX_OUTCOMES = 1 << 10  # above this, marginals gather per outcome (no scratch histograms)
+_SEARCH_MAX_WORK = 1 << 18  # below shots * log2(outcomes), sampling binary-searches in NumPy (no jit)
 
 
 def num_qubits_of(states: np.ndarray) -> int:
@@ -210,8 +211,10 @@ def sample_indices(probs: np.ndarray, shots: int, rng: np.random.Generator) -> n
     it -- so the same generator state gives the same indices, and the generator advances by the
     same amount. Here the mapping is the guide-table search of
     :func:`qnn_core.engine.kernels.measure.draw_from_cdf`, O(2**k + shots) in all instead of a
-    binary search per shot. ``probs`` (1-D, non-negative) is renormalised in float64 first, so
-    rounding in a float32 state's norm does not bias or break the draw.
+    binary search per shot (small draws, below ``shots * log2(2**k) = 2**18``, take NumPy's
+    binary search: same result, no kernel compiled on a first call). ``probs`` (1-D,
+    non-negative) is renormalised in float64 first, so rounding in a float32 state's norm does
+    not bias or break the draw.
     """
     probs = np.asarray(probs, dtype=np.float64)
     if probs.ndim != 1 or probs.size == 0:
@@ -222,6 +225,11 @@ def sample_indices(probs: np.ndarray, shots: int, rng: np.random.Generator) -> n
     total = probs.sum()
     if not np.isfinite(total) or total <= 0 or np.any(probs < 0):
         raise InputTypeError(f"probs must be finite, non-negative and not all zero; they sum to {total}")
+    if shots * probs.size.bit_length() < _SEARCH_MAX_WORK:
+        # small: NumPy's own steps (the same bits, no kernel to compile on a first call)
+        cdf = np.cumsum(probs / total)
+        cdf /= cdf[-1]
+        return np.searchsorted(cdf, rng.random(shots), side="right").astype(np.int64)
     cdf = np.empty(probs.size)
     _k.normalised_cdf(probs, float(total), cdf)
     out = np.empty(shots, dtype=np.int64)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import numpy as np
 import pytest
 import scipy.stats
@@ -10,6 +12,7 @@ from hypothesis import strategies as st
 from qiskit.quantum_info import SparsePauliOp as QiskitOp
 from qiskit.quantum_info import Statevector as QiskitStatevector
 
+from qnn_core.engine import measure as measure_module
 from qnn_core.engine.measure import (
     apply_observable,
     bitstring_array,
@@ -221,11 +224,25 @@ def test_counts_from_indices():
     assert counts_from_indices(np.zeros(4, dtype=np.int64), 0) == {"0": 4}  # as format(0, "00b")
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.integers(1, 1 << 12), st.integers(0, 3000), st.integers(0, 2**32 - 1), st.booleans())
-def test_sample_indices_are_numpy_choice_draws(dim, shots, seed, sparse):
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 1 << 12), st.integers(0, 3000), st.integers(0, 2**32 - 1), st.booleans(),
+       st.sampled_from([0, 1 << 62]))
+def test_sample_indices_are_numpy_choice_draws(dim, shots, seed, sparse, search_max_work):
     """The same indices, and the same generator state afterwards, as NumPy's
-    ``rng.choice(dim, size=shots, p=p)`` (a cumulative sum and a binary search per shot)."""
+    ``rng.choice(dim, size=shots, p=p)`` (a cumulative sum and a binary search per shot), by the
+    guide-table kernel (``_SEARCH_MAX_WORK = 0``) and by the small-draw NumPy path."""
+    with mock.patch.object(measure_module, "_SEARCH_MAX_WORK", search_max_work):
+        _check_choice_draws(dim, shots, seed, sparse)
+
+
+def test_large_draw_runs_the_kernel_and_equals_choice():
+    probs = np.random.default_rng(0).random(1 << 14)
+    assert 20_000 * probs.size.bit_length() >= measure_module._SEARCH_MAX_WORK
+    np.testing.assert_array_equal(sample_indices(probs, 20_000, np.random.default_rng(1)),
+                                  np.random.default_rng(1).choice(probs.size, 20_000, p=probs / probs.sum()))
+
+
+def _check_choice_draws(dim, shots, seed, sparse):
     rng = np.random.default_rng(seed)
     probs = rng.random(dim) ** 3
     if sparse:
