@@ -233,17 +233,16 @@ class Statevector:
         if isinstance(shots, bool) or not isinstance(shots, (int, np.integer)) or shots < 1:
             raise InputTypeError(f"shots is {shots!r}; expected a positive integer")
         probs = self.probabilities(qargs)
-        rng = np.random.default_rng(seed)
-        counts = rng.multinomial(int(shots), probs / probs.sum())
-        width = int(probs.size).bit_length() - 1
-        return {format(int(i), f"0{width}b"): int(counts[i]) for i in np.flatnonzero(counts)}
+        # The counts of the draws of sample_memory(shots, qargs, seed), as Qiskit's sample_counts
+        idx = measure.sample_indices(probs, int(shots), np.random.default_rng(seed))
+        return measure.counts_from_indices(idx, int(probs.size).bit_length() - 1)
 
     def sample_memory(self, shots: int, qargs=None, seed=None) -> np.ndarray:
         """``shots`` sampled bitstrings, in random order."""
         probs = self.probabilities(qargs)
         idx = measure.sample_indices(probs, int(shots), np.random.default_rng(seed))
         width = int(probs.size).bit_length() - 1
-        return np.array([format(int(i), f"0{width}b") for i in idx])
+        return measure.bitstring_array(idx, width)
 
 
 def _needs_collapse(circuit: QuantumCircuit) -> bool:

@@ -25,10 +25,14 @@ __all__ = [
     "apply_observable",
     "probabilities",
     "sample_indices",
+    "outcome_counts",
+    "bitstring_array",
+    "bitstrings",
     "counts_from_indices",
 ]
 
 _SCATTER_MAX_OUTCOMES = 1 << 10  # above this, marginals gather per outcome (no scratch histograms)
+_SEARCH_MAX_WORK = 1 << 18  # below shots * log2(outcomes), sampling binary-searches in NumPy (no jit)
 
 
 def num_qubits_of(states: np.ndarray) -> int:
@@ -199,13 +203,18 @@ def probabilities(states: np.ndarray, qargs=None) -> np.ndarray:
 
 
 def sample_indices(probs: np.ndarray, shots: int, rng: np.random.Generator) -> np.ndarray:
-    """``shots`` outcome indices drawn i.i.d. from ``probs``: int64[shots], in random order.
+    """``shots`` outcome indices drawn i.i.d. from ``probs``: int64[shots], in draw order.
 
-    Method, O(shots + len(probs)): draw the outcome counts at once from the multinomial
-    distribution (``rng.multinomial``), lay them out with ``np.repeat`` and shuffle with
-    ``rng.permutation``; this has the distribution of ``shots`` independent categorical draws.
-    ``probs`` (1-D, non-negative) is renormalised in float64 first, so rounding in a float32
-    state's norm does not bias or break the draw.
+    The draws are those of ``rng.choice(probs.size, size=shots, p=probs / probs.sum())`` (NumPy's
+    method, which Qiskit's ``Statevector.sample_memory`` uses): the same ``shots`` uniforms
+    ``rng.random(shots)``, each mapped to the first index whose cumulative probability exceeds
+    it -- so the same generator state gives the same indices, and the generator advances by the
+    same amount. Here the mapping is the guide-table search of
+    :func:`qnn_core.engine.kernels.measure.draw_from_cdf`, O(2**k + shots) in all instead of a
+    binary search per shot (small draws, below ``shots * log2(2**k) = 2**18``, take NumPy's
+    binary search: same result, no kernel compiled on a first call). ``probs`` (1-D,
+    non-negative) is renormalised in float64 first, so rounding in a float32 state's norm does
+    not bias or break the draw.
     """
     probs = np.asarray(probs, dtype=np.float64)
     if probs.ndim != 1 or probs.size == 0:
@@ -216,15 +225,59 @@ def sample_indices(probs: np.ndarray, shots: int, rng: np.random.Generator) -> n
     total = probs.sum()
     if not np.isfinite(total) or total <= 0 or np.any(probs < 0):
         raise InputTypeError(f"probs must be finite, non-negative and not all zero; they sum to {total}")
-    counts = rng.multinomial(shots, probs / total)
-    return rng.permutation(np.repeat(np.arange(probs.size, dtype=np.int64), counts))
+    if shots * probs.size.bit_length() < _SEARCH_MAX_WORK:
+        # small: NumPy's own steps (the same bits, no kernel to compile on a first call)
+        cdf = np.cumsum(probs / total)
+        cdf /= cdf[-1]
+        return np.searchsorted(cdf, rng.random(shots), side="right").astype(np.int64)
+    cdf = np.empty(probs.size)
+    _k.normalised_cdf(probs, float(total), cdf)
+    out = np.empty(shots, dtype=np.int64)
+    _k.draw_from_cdf(cdf, rng.random(shots), out)
+    return out
+
+
+def outcome_counts(indices: np.ndarray, num_outcomes: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of non-negative ``indices`` (increasing) and how often each occurs.
+
+    ``num_outcomes`` bounds the values. With at most a few times as many possible outcomes as
+    indices, a histogram (``np.bincount``, O(indices + outcomes)) replaces the sort of
+    ``np.unique`` (O(indices log indices)).
+    """
+    indices = np.asarray(indices, dtype=np.int64).ravel()
+    if 0 < num_outcomes <= max(4 * indices.size, 1 << 16):
+        hist = np.bincount(indices, minlength=num_outcomes)
+        values = np.flatnonzero(hist)
+        return values, hist[values]
+    return np.unique(indices, return_counts=True)
+
+
+def bitstring_array(values: np.ndarray, num_bits: int) -> np.ndarray:
+    """``format(v, f"0{num_bits}b")`` of every int64 value (num_bits <= 63) as a NumPy str array
+    ``<U{max(num_bits, 1)}`` of ``values``' shape, built as one character array (no Python
+    formatting per value): bit 0 is the rightmost character (``num_bits = 0`` gives ``"0"``, as
+    ``format``)."""
+    values = np.asarray(values, dtype=np.int64)
+    if num_bits == 0:
+        return np.full(values.shape, "0", dtype="<U1")
+    shifts = np.arange(num_bits - 1, -1, -1, dtype=np.int64)
+    chars = ((values.reshape(-1, 1) >> shifts) & 1).astype(np.uint8)
+    chars += ord("0")
+    return chars.view(f"S{num_bits}").reshape(values.shape).astype(f"<U{num_bits}")
+
+
+def bitstrings(values: np.ndarray, num_bits: int) -> list[str]:
+    """``[format(v, f"0{num_bits}b") for v in values]``, via :func:`bitstring_array`."""
+    return bitstring_array(np.asarray(values).ravel(), num_bits).tolist()
 
 
 def counts_from_indices(indices: np.ndarray, num_bits: int) -> dict[str, int]:
     """``{bitstring: count}`` of outcome indices, keys of ``num_bits`` characters.
 
     Bitstrings are big-endian text of little-endian indices (bit 0 rightmost), as Qiskit's
-    counts; keys appear in increasing index order; outcomes never drawn are absent.
+    counts; keys appear in increasing index order; outcomes never drawn are absent. Only the
+    distinct outcomes are formatted (:func:`outcome_counts`, :func:`bitstrings`).
     """
-    values, counts = np.unique(np.asarray(indices, dtype=np.int64), return_counts=True)
-    return {format(int(v), f"0{num_bits}b"): int(c) for v, c in zip(values, counts)}
+    num_outcomes = (1 << num_bits) if num_bits <= 62 else 0
+    values, counts = outcome_counts(indices, num_outcomes)
+    return dict(zip(bitstrings(values, num_bits), counts.tolist()))

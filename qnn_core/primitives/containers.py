@@ -27,6 +27,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from qnn_core.engine.measure import bitstrings, outcome_counts
 from qnn_core.exceptions import InputTypeError, PrimitiveError
 
 __all__ = [
@@ -211,10 +212,23 @@ class BitArray:
         """
         num_bits = len(bit_positions)
         nb = _num_bytes(num_bits)
-        out = np.zeros(indices.shape + (nb,), dtype=np.uint8)
-        for j, p in enumerate(bit_positions):
-            if p is not None:
-                out[..., nb - 1 - j // 8] |= (((indices >> p) & 1) << (j % 8)).astype(np.uint8)
+        if num_bits > 63:
+            out = np.zeros(indices.shape + (nb,), dtype=np.uint8)
+            for j, p in enumerate(bit_positions):
+                if p is not None:
+                    out[..., nb - 1 - j // 8] |= (((indices >> p) & 1) << (j % 8)).astype(np.uint8)
+            return BitArray(out, num_bits)
+        # register values as int64, then their big-endian bytes (one view, no loop over bytes)
+        first = bit_positions[0] if num_bits else None
+        if first is not None and list(bit_positions) == list(range(first, first + num_bits)):
+            values = (indices >> first) & ((1 << num_bits) - 1)  # consecutive bits: one shift
+        else:
+            values = np.zeros(indices.shape, dtype=np.int64)
+            for j, p in enumerate(bit_positions):
+                if p is not None:
+                    values |= ((indices >> p) & 1) << j
+        packed = np.ascontiguousarray(values, dtype=">u8").view(np.uint8)
+        out = np.ascontiguousarray(packed.reshape(indices.shape + (8,))[..., 8 - nb:])
         return BitArray(out, num_bits)
 
     @property
@@ -272,14 +286,25 @@ class BitArray:
 
     def get_int_counts(self, loc=None) -> dict[int, int]:
         """``{value: count}`` (value = ``sum_j bit_j << j``), increasing values."""
-        values, counts = np.unique(np.asarray(self._int_values(loc), dtype=object
-                                              if self._num_bits > 63 else np.int64),
-                                   return_counts=True)
-        return {int(v): int(c) for v, c in zip(values, counts)}
+        if self._num_bits > 63:
+            values, counts = np.unique(np.asarray(self._int_values(loc), dtype=object),
+                                       return_counts=True)
+            return {int(v): int(c) for v, c in zip(values, counts)}
+        values, counts = self._distinct(loc)
+        return dict(zip(values.tolist(), counts.tolist()))
+
+    def _distinct(self, loc) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct int64 values at ``loc`` (increasing) and their counts (num_bits <= 63)."""
+        num_outcomes = (1 << self._num_bits) if self._num_bits <= 62 else 0
+        return outcome_counts(self._int_values(loc), num_outcomes)
 
     def get_counts(self, loc=None) -> dict[str, int]:
-        """``{bitstring: count}``, bit 0 rightmost, increasing values."""
-        return {format(v, f"0{self._num_bits}b"): c for v, c in self.get_int_counts(loc).items()}
+        """``{bitstring: count}``, bit 0 rightmost, increasing values; only the distinct values
+        are formatted, as one character array."""
+        if self._num_bits > 63:
+            return {format(v, f"0{self._num_bits}b"): c for v, c in self.get_int_counts(loc).items()}
+        values, counts = self._distinct(loc)
+        return dict(zip(bitstrings(values, self._num_bits), counts.tolist()))
 
     def get_bitstrings(self, loc=None) -> list[str]:
         """The bitstring of every shot, in shot order (positions in C order when ``loc=None``)."""

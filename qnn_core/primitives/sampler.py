@@ -16,7 +16,8 @@ the measured qubits (:func:`qnn_core.engine.measure.probabilities`) is sampled w
 
 Randomness: one generator ``np.random.default_rng(seed)`` per Sampler, created in ``__init__``.
 Draw order: pubs in ``run`` order, then the pub's parameter sets in C order, each one
-``sample_indices`` call (a multinomial draw, then a permutation). Same seed, same calls → same bits.
+``sample_indices`` call (the draws of ``rng.choice(2**k, size=shots, p=marginal)``). Same seed,
+same calls → same bits.
 
 Exact mode (beyond Qiskit): when no shots are given anywhere (``Sampler(default_shots=None)`` and
 no ``shots`` in ``run`` or the pub), each register's data is a

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import numpy as np
 import pytest
 import scipy.stats
@@ -10,9 +12,13 @@ from hypothesis import strategies as st
 from qiskit.quantum_info import SparsePauliOp as QiskitOp
 from qiskit.quantum_info import Statevector as QiskitStatevector
 
+from qnn_core.engine import measure as measure_module
 from qnn_core.engine.measure import (
     apply_observable,
+    bitstring_array,
+    bitstrings,
     counts_from_indices,
+    outcome_counts,
     expectation_values,
     inner_products,
     num_qubits_of,
@@ -215,6 +221,60 @@ def test_counts_from_indices():
     counts = counts_from_indices(np.array([5, 0, 5, 2, 5]), 3)
     assert counts == {"000": 1, "010": 1, "101": 3}
     assert list(counts) == ["000", "010", "101"]
+    assert counts_from_indices(np.zeros(4, dtype=np.int64), 0) == {"0": 4}  # as format(0, "00b")
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 1 << 12), st.integers(0, 3000), st.integers(0, 2**32 - 1), st.booleans(),
+       st.sampled_from([0, 1 << 62]))
+def test_sample_indices_are_numpy_choice_draws(dim, shots, seed, sparse, search_max_work):
+    """The same indices, and the same generator state afterwards, as NumPy's
+    ``rng.choice(dim, size=shots, p=p)`` (a cumulative sum and a binary search per shot), by the
+    guide-table kernel (``_SEARCH_MAX_WORK = 0``) and by the small-draw NumPy path."""
+    with mock.patch.object(measure_module, "_SEARCH_MAX_WORK", search_max_work):
+        _check_choice_draws(dim, shots, seed, sparse)
+
+
+def test_large_draw_runs_the_kernel_and_equals_choice():
+    probs = np.random.default_rng(0).random(1 << 14)
+    assert 20_000 * probs.size.bit_length() >= measure_module._SEARCH_MAX_WORK
+    np.testing.assert_array_equal(sample_indices(probs, 20_000, np.random.default_rng(1)),
+                                  np.random.default_rng(1).choice(probs.size, 20_000, p=probs / probs.sum()))
+
+
+def _check_choice_draws(dim, shots, seed, sparse):
+    rng = np.random.default_rng(seed)
+    probs = rng.random(dim) ** 3
+    if sparse:
+        probs[rng.random(dim) < 0.7] = 0.0
+        probs[rng.integers(dim)] = 0.5
+    ours_rng, numpy_rng = np.random.default_rng(seed + 1), np.random.default_rng(seed + 1)
+    ours = sample_indices(probs, shots, ours_rng)
+    expected = numpy_rng.choice(dim, size=shots, p=probs / probs.sum())
+    np.testing.assert_array_equal(ours, expected)
+    assert ours_rng.random() == numpy_rng.random()
+    assert np.all(probs[ours] > 0)
+
+
+@pytest.mark.parametrize("num_bits", [0, 1, 7, 8, 9, 20, 63])
+def test_bitstrings_equal_format(num_bits):
+    rng = np.random.default_rng(num_bits)
+    values = rng.integers(0, 1 << num_bits, 500, dtype=np.int64) if num_bits else np.zeros(5, np.int64)
+    expected = [format(int(v), f"0{num_bits}b") for v in values]
+    assert bitstrings(values, num_bits) == expected
+    grid = bitstring_array(values.reshape(-1, 5), num_bits)
+    assert grid.shape == (values.size // 5, 5) and grid.ravel().tolist() == expected
+
+
+@pytest.mark.parametrize("num_outcomes,size", [(8, 1000), (1 << 20, 50), (0, 50)])
+def test_outcome_counts_histogram_and_sort_paths_agree_with_unique(num_outcomes, size):
+    """Both paths (histogram for few outcomes, sort for many) equal ``np.unique``."""
+    rng = np.random.default_rng(size)
+    indices = rng.integers(0, num_outcomes or 1 << 40, size, dtype=np.int64)
+    values, counts = outcome_counts(indices, num_outcomes)
+    expected_values, expected_counts = np.unique(indices, return_counts=True)
+    np.testing.assert_array_equal(values, expected_values)
+    np.testing.assert_array_equal(counts, expected_counts)
 
 
 # ---- property -----------------------------------------------------------------------------

@@ -48,6 +48,30 @@ def test_bit_array_from_indices_reads_the_named_index_bits():
         BitArray(np.zeros((2, 1), dtype=np.int64), 3)
 
 
+@pytest.mark.parametrize("positions", [[0, 1, 2, 3, 4], [3, 4, 5], [5, None, 0, 2, 1, 4, 3, None, 5],
+                                       list(range(2, 12)), [None, None]])
+def test_bit_array_from_indices_and_counts_equal_bit_by_bit(positions):
+    """Packing (one shift for consecutive bits, else bit by bit) and the counts (histogram or
+    sort, formatted as one character array) against a per-shot reference."""
+    rng = np.random.default_rng(len(positions))
+    indices = rng.integers(0, 1 << 12, (2, 3, 400), dtype=np.int64)
+    bits = BitArray.from_indices(indices, positions)
+    def value(k):
+        return sum(((int(k) >> p) & 1) << j for j, p in enumerate(positions) if p is not None)
+    expected = [[[format(value(k), f"0{len(positions)}b") for k in row] for row in block]
+                for block in indices]
+    assert bits.shape == (2, 3) and bits.num_bits == len(positions)
+    for i in range(2):
+        for j in range(3):
+            assert bits.get_bitstrings(loc=(i, j)) == expected[i][j]
+    flat = [s for block in expected for row in block for s in row]
+    counts = {s: flat.count(s) for s in sorted(set(flat))}
+    assert bits.get_counts() == counts and list(bits.get_counts()) == list(counts)
+    assert bits.get_int_counts() == {int(s, 2) if s else 0: c for s, c in counts.items()}
+    theirs = QkBitArray(bits.array, bits.num_bits)
+    assert bits.get_counts(loc=(1, 2)) == theirs.get_counts(loc=(1, 2))
+
+
 def test_probability_array_get_probabilities():
     probs = ProbabilityArray(np.array([[0.5, 0.0, 0.5, 0.0], [0.0, 1.0, 0.0, 0.0]]), 2)
     assert probs.shape == (2,) and probs.num_shots is None

@@ -28,6 +28,8 @@ __all__ = [
     "probabilities",
     "marginal_scatter",
     "marginal_gather",
+    "normalised_cdf",
+    "draw_from_cdf",
 ]
 
 CHUNK = 1 << 14
@@ -357,6 +359,52 @@ def _marginal_gather(states, j_lo, j_hi, j_lo_bits, rest, out):
                 k = base | np.uint64(rest[r])  # unsigned: no wraparound check per access
                 total += _abs2(re[k], im[k])
             out[b, j] = total
+
+
+@njit
+def normalised_cdf(probs, total, cdf):
+    """``cdf = np.cumsum(probs / total); cdf /= cdf[-1]`` in one kernel, no temporaries: the same
+    float64 operations in the same order (a running sum), hence the same bits as NumPy's
+    ``rng.choice`` builds. probs, cdf: float64[dim] (cdf overwritten); total > 0."""
+    acc = 0.0
+    for i in range(probs.shape[0]):
+        acc += probs[i] / total
+        cdf[i] = acc
+    last = cdf[probs.shape[0] - 1]
+    for i in range(probs.shape[0]):
+        cdf[i] = cdf[i] / last
+
+
+@njit
+def draw_from_cdf(cdf, uniforms, out):
+    """``out[s]`` = the smallest i with ``cdf[i] > uniforms[s]`` (``np.searchsorted(cdf, u, "right")``).
+
+    ``cdf``: float64[dim], non-decreasing, ``cdf[-1] == 1``; ``uniforms``: float64[shots] in
+    [0, 1); ``out``: int64[shots], overwritten. Method: the guide table of Chen and Asau (1974),
+    see Devroye, *Non-Uniform Random Variate Generation* (1986), section III.2.4: with
+    ``m = shots`` buckets, ``guide[j]`` is the first i with ``cdf[i] > j / m``; a draw starts at its
+    bucket's entry and walks to its index, O(1) expected steps. Total O(dim + shots), against
+    O(shots log dim) for a binary search per shot. The walk checks both neighbours, so the result
+    is exactly the searchsorted index whatever the rounding of ``j / m``.
+    """
+    dim = cdf.shape[0]
+    m = max(uniforms.shape[0], 1)
+    guide = np.empty(m, dtype=np.int64)
+    i = 0
+    for j in range(m):
+        level = j / m
+        while i < dim - 1 and cdf[i] <= level:
+            i += 1
+        guide[j] = i
+    for s in range(uniforms.shape[0]):
+        u = uniforms[s]
+        j = min(int(u * m), m - 1)
+        i = guide[j]
+        while i > 0 and cdf[i - 1] > u:
+            i -= 1
+        while i < dim - 1 and cdf[i] <= u:
+            i += 1
+        out[s] = i
 
 
 pauli_expectations = by_work_size(_pauli_expectations, _pair_sum=_pair_sum_reference)

@@ -204,3 +204,29 @@ def test_marginal_kernels_agree_with_numpy():
     out = np.empty((2, 4))
     k.marginal_gather(states, j_lo, j_hi, 1, rest, out)
     np.testing.assert_allclose(out, expected, rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("dim,shots", [(1, 5), (2, 0), (7, 3), (100, 1000), (4096, 50)])
+def test_draw_from_cdf_is_searchsorted_right(dim, shots):
+    """The guide-table search equals a binary search, also at the uniforms exactly on a step of
+    the cdf and past flat stretches (zero probabilities)."""
+    rng = np.random.default_rng(dim + shots)
+    probs = rng.random(dim)
+    probs[rng.random(dim) < 0.5] = 0.0
+    probs[-1] += 1e-3
+    cdf = np.cumsum(probs / probs.sum())
+    cdf /= cdf[-1]
+    uniforms = np.concatenate([rng.random(shots), cdf[:-1][: shots // 2], [0.0]])
+    out = np.empty(uniforms.size, dtype=np.int64)
+    k.draw_from_cdf(cdf, uniforms, out)
+    np.testing.assert_array_equal(out, np.searchsorted(cdf, uniforms, side="right"))
+
+
+def test_normalised_cdf_has_numpys_bits():
+    probs = np.random.default_rng(3).random(5000) ** 4
+    total = float(probs.sum())
+    cdf = np.empty_like(probs)
+    k.normalised_cdf(probs, total, cdf)
+    expected = np.cumsum(probs / total)
+    expected /= expected[-1]
+    np.testing.assert_array_equal(cdf, expected)
