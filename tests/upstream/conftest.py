@@ -24,8 +24,6 @@ XFAILS: dict[str, tuple[bool, str]] = {
     "TestNeuralNetworkRegressor::test_callback_setter": (True, _CALLBACK),
     "TestOptimizerADAM::test_callback": (True, _CALLBACK),
     "TestGradientDescent::test_callback": (True, _CALLBACK),
-    "TestGradientDescent::test_pauli_two_design": (
-        False, "open: qnn_core.library has no pauli_two_design yet (docs/porting.md, Open)"),
     "TestVQC::test_batches_with_incomplete_labels": (
         True, "qnn_core: the test patches VQC._get_interpret, a private method qnn_core's VQC does "
               "not have (it builds a new SamplerQNN per class count; docs/porting.md)"),
