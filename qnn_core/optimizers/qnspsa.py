@@ -62,6 +62,9 @@ class QNSPSA(SPSA):
         settings = super().settings
         settings.pop("trust_region")
         settings.pop("second_order")
+        settings.pop("last_avg")  # not an argument of QNSPSA (qiskit-ml's neither)
+        if settings["seed"] is None:  # qnn_core's extension, listed only when used
+            settings.pop("seed")
         settings["fidelity"] = self.fidelity
         return settings
 

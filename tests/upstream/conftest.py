@@ -16,6 +16,12 @@ _EARLY_INTERPRET = ("qnn_core: SamplerQNN checks interpret against output_shape 
 _CALLBACK = ("qnn_core: every optimizer calls callback(weights, loss) once per iteration, not "
              "qiskit's per-optimizer signatures (docs/porting.md)")
 
+_NO_GROUPING = ("qnn_core: SPSA/QNSPSA have no max_evals_grouped (set_max_evals_grouped, "
+                "estimate_stddev(max_evals_grouped=...)); every point is one objective call "
+                "(docs/porting.md)")
+_SPSA_SETTINGS = ("qnn_core: SPSA.settings also carries seed (and last_avg, which qiskit-ml's "
+                  "omits), so SPSA(**settings) rebuilds the same optimizer (docs/porting.md)")
+
 XFAILS: dict[str, tuple[bool, str]] = {
     "TestNeuralNetworkClassifier::test_bad_binary_shape": (True, _EARLY_INTERPRET),
     "TestNeuralNetworkClassifier::test_binary_classification_with_multiclass_data":
@@ -39,6 +45,14 @@ XFAILS: dict[str, tuple[bool, str]] = {
         True, "qnn_core: LinCombQGT/QFI are exact on the statevector; an estimator with "
               "default_precision > 0 (or precision > 0) raises GradientError instead of sampling "
               "Hadamard tests (docs/porting.md)"),
+    "TestSPSA::test_callback": (True, _CALLBACK),
+    "TestOptimizers::test_scipy_optimizer_callback": (True, _CALLBACK),
+    "TestSPSA::test_estimate_stddev_*": (True, _NO_GROUPING),
+    "TestSPSA::test_qnspsa_max_evals_grouped": (True, _NO_GROUPING),
+    "TestOptimizers::test_nlopt_*": (
+        False, "open: qnn_core has no NLopt family (CRS, DIRECT_L, DIRECT_L_RAND, SBPLX) yet "
+               "(docs/porting.md, Open)"),
+    "TestOptimizerSerialization::test_spsa": (True, _SPSA_SETTINGS),
 }
 for _name in ("test_VQC_09_*", "test_VQC_33_*", "test_VQC_57_*", "test_VQC_81_*"):
     XFAILS["TestVQC::" + _name] = (
