@@ -64,6 +64,12 @@ def check_derivative_type(value) -> DerivativeType:
     return value
 
 
+def check_no_pass_manager(pass_manager) -> None:
+    if pass_manager is not None:
+        raise GradientError(f"pass_manager is {pass_manager!r}; expected None: qnn_core "
+                            "simulates the circuit as given and transpiles nothing")
+
+
 def state_tangents(program: Program, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(psi, dpsi)`` for validated ``values (batch, P)``: complex128 ``psi (batch, 2**n)`` and
     ``dpsi (batch, P, 2**n)``, ``dpsi[b, j] = d psi_b / d program.parameters[j]`` (global phase
@@ -121,7 +127,8 @@ class LinCombEstimatorGradient(EstimatorGradient):
     """
 
     def __init__(self, estimator=None, derivative_type: DerivativeType = DerivativeType.REAL,
-                 options=None):
+                 options=None, pass_manager=None):
+        check_no_pass_manager(pass_manager)
         if estimator is not None:
             _require_exact(estimator, "estimator")
         self._estimator = estimator
@@ -171,7 +178,8 @@ class LinCombSamplerGradient(SamplerGradient):
     sampler gradient. ``LinCombSamplerGradient(sampler, options=None)``; ``run`` and the dense
     ``(P_i, 2**num_clbits)`` result as :class:`~qnn_core.gradients.ReverseSamplerGradient`."""
 
-    def __init__(self, sampler=None, options=None):
+    def __init__(self, sampler=None, options=None, pass_manager=None):
+        check_no_pass_manager(pass_manager)
         if sampler is not None:
             _require_exact(sampler, "sampler")
         self._sampler = sampler

@@ -28,7 +28,7 @@ import numpy as np
 from qnn_core.exceptions import GradientError
 from qnn_core.gradients._common import JobItem, job_items
 from qnn_core.gradients.lin_comb import (
-    DerivativeType, _require_exact, check_derivative_type, state_tangents,
+    DerivativeType, _require_exact, check_derivative_type, check_no_pass_manager, state_tangents,
 )
 from qnn_core.primitives.job import Job
 
@@ -135,9 +135,7 @@ class LinCombQGT(_ExactQGT):
                  pass_manager_options: dict | None = None):
         if estimator is not None:
             _require_exact(estimator, "estimator")
-        if pass_manager is not None:
-            raise GradientError(f"pass_manager is {pass_manager!r}; expected None: qnn_core "
-                                "simulates the circuit as given and transpiles nothing")
+        check_no_pass_manager(pass_manager)
         self._estimator = estimator
         self._phase_fix = _check_bool(phase_fix, "phase_fix")
         self._derivative_type = check_derivative_type(derivative_type)
