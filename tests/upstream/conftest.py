@@ -65,6 +65,18 @@ XFAILS: dict[str, tuple[bool, str]] = {
     "TestEstimatorGradientRuntime::test_operations_preserved_*": (False, _NO_LOGGING),
     "TestEstimatorGradientRuntime::*_LinCombEstimatorGradient": (True, _LIN_COMB_EXACT),
     "TestEstimatorGradientRuntime::*_ParamShiftEstimatorGradient": (False, _NO_PASS_MANAGER),
+    "TestRawFeatureVectorFunction::test_construction": (
+        False, "open: its 'check unrolling fails' subtest calls qiskit.transpile on the circuit; "
+               "qnn_core has no transpile (docs/porting.md, Open)"),
+    "TestRawFeatureVectorFunction::test_fully_bound": (
+        False, "open: qnn_core binds real parameter values only; the test binds complex "
+               "amplitudes (docs/porting.md, Open)"),
+    "TestRawFeatureVectorFunction::test_bind_after_composition": (
+        False, "open: qnn_core's raw_feature_vector prepares the state only on |0>; Qiskit's "
+               "resets first, so it may follow other gates (docs/porting.md, Open)"),
+    "TestEstimatorQNNV2::test_setters_getters": (
+        False, "open: EstimatorQNN.observables is a tuple where qiskit-ml returns the list it "
+               "was given, so assertEqual(observables, [op]) fails (docs/porting.md, Open)"),
 }
 for _name in ("test_VQC_09_*", "test_VQC_33_*", "test_VQC_57_*", "test_VQC_81_*"):
     XFAILS["TestVQC::" + _name] = (
