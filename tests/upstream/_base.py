@@ -33,6 +33,7 @@ class optionals:  # noqa: N801 - the module name it stands for
     HAS_TORCH = importlib.util.find_spec("torch") is not None
     HAS_SKLEARN = importlib.util.find_spec("sklearn") is not None
     HAS_DILL = importlib.util.find_spec("dill") is not None
+    HAS_SPARSE = importlib.util.find_spec("sparse") is not None
 
 
 class IdentityPassManager:
