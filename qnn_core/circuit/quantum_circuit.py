@@ -117,6 +117,11 @@ class QuantumCircuit:
         return self._num_qubits
 
     @property
+    def layout(self) -> None:
+        """None: qnn_core does not transpile, so a circuit has no layout (Qiskit's attribute)."""
+        return None
+
+    @property
     def num_clbits(self) -> int:
         return self._num_clbits
 

@@ -11,6 +11,11 @@ from qnn_core.gradients.shift_rules import shift_rule
 from qnn_core.gradients.spsa import SPSAEstimatorGradient, SPSASamplerGradient
 
 from qnn_core.gradients.reverse import ReverseEstimatorGradient, ReverseSamplerGradient
+from qnn_core.gradients.lin_comb import (
+    DerivativeType, LinCombEstimatorGradient, LinCombSamplerGradient,
+)
+from qnn_core.gradients.qgt import LinCombQGT, QGTResult, ReverseQGT
+from qnn_core.gradients.qfi import QFI, QFIResult
 
 __all__ = [
     "EstimatorGradientResult",
@@ -24,4 +29,12 @@ __all__ = [
     "ReverseEstimatorGradient",
     "ReverseSamplerGradient",
     "shift_rule",
+    "DerivativeType",
+    "LinCombEstimatorGradient",
+    "LinCombSamplerGradient",
+    "LinCombQGT",
+    "ReverseQGT",
+    "QGTResult",
+    "QFI",
+    "QFIResult",
 ]

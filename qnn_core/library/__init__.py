@@ -11,6 +11,7 @@ from qnn_core.library.gate_classes import *  # noqa: F401,F403  (Qiskit's gate c
 from qnn_core.library.raw_feature_vector import raw_feature_vector
 from qnn_core.library.feature_maps import pauli_feature_map, z_feature_map, zz_feature_map
 from qnn_core.library.n_local import efficient_su2, n_local, real_amplitudes
+from qnn_core.library.pauli_two_design import pauli_two_design
 from qnn_core.library.qnn_circuit import qnn_circuit
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "n_local",
     "real_amplitudes",
     "efficient_su2",
+    "pauli_two_design",
     "qnn_circuit",
     "raw_feature_vector",
 ] + _gate_classes.__all__

@@ -253,6 +253,21 @@ class SparsePauliOp:
             raise PauliError(f"cannot divide {self._paulis[0]!r}... by zero; expected a non-zero divisor")
         return SparsePauliOp._from_arrays(self._paulis.x, self._paulis.z, self._coeffs / other)
 
+    def apply_layout(self, layout, num_qubits: int | None = None) -> SparsePauliOp:
+        """Qiskit's ``apply_layout`` for an untranspiled circuit: ``layout`` must be None (qnn_core
+        transpiles nothing, so ``circuit.layout`` is None); returns a copy, padded with identities
+        to ``num_qubits`` if given."""
+        if layout is not None:
+            raise ObservableError(f"layout is {layout!r}; expected None (qnn_core circuits are not "
+                                  "transpiled, so they carry no layout)")
+        if num_qubits is None or num_qubits == self.num_qubits:
+            return SparsePauliOp._from_arrays(self._paulis.x, self._paulis.z, self._coeffs)
+        num_qubits = checks.integer(num_qubits, "num_qubits", minimum=self.num_qubits,
+                                    error=ObservableError)
+        pad = np.zeros((self._paulis.x.shape[0], num_qubits - self.num_qubits), dtype=bool)
+        return SparsePauliOp._from_arrays(np.hstack([self._paulis.x, pad]),
+                                          np.hstack([self._paulis.z, pad]), self._coeffs)
+
     # ---- products -----------------------------------------------------------------------
     def dot(self, other) -> SparsePauliOp:
         """Matrix product ``self · other``; terms ordered self-major (term i*len(other)+j = a_i b_j)."""

@@ -25,6 +25,7 @@ from qnn_core.optimizers.scipy_optimizers import (
     SciPyOptimizer,
 )
 from qnn_core.optimizers.spsa import SPSA
+from qnn_core.optimizers.qnspsa import QNSPSA
 from qnn_core.optimizers.steppable_optimizer import (
     AskData,
     OptimizerState,
@@ -56,4 +57,5 @@ __all__ = [
     "AskData",
     "TellData",
     "SPSA",
+    "QNSPSA",
 ]

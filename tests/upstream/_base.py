@@ -11,7 +11,8 @@ import importlib.util
 import os
 import unittest
 
-__all__ = ["QiskitMachineLearningTestCase", "QiskitAlgorithmsTestCase", "optionals"]
+__all__ = ["QiskitMachineLearningTestCase", "QiskitAlgorithmsTestCase", "optionals",
+           "IdentityPassManager"]
 
 
 class QiskitMachineLearningTestCase(unittest.TestCase):
@@ -32,3 +33,12 @@ class optionals:  # noqa: N801 - the module name it stands for
     HAS_TORCH = importlib.util.find_spec("torch") is not None
     HAS_SKLEARN = importlib.util.find_spec("sklearn") is not None
     HAS_DILL = importlib.util.find_spec("dill") is not None
+    HAS_SPARSE = importlib.util.find_spec("sparse") is not None
+
+
+class IdentityPassManager:
+    """Stands in for a Qiskit preset pass manager: qnn_core transpiles nothing, so ``run``
+    returns its circuit(s) unchanged."""
+
+    def run(self, circuits, **_options):
+        return circuits

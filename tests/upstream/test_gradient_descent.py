@@ -6,10 +6,7 @@
 
 from tests.upstream._base import QiskitAlgorithmsTestCase
 import numpy as np
-try:
-    from qnn_core.library import pauli_two_design
-except ImportError:  # qnn_core: not in qnn_core.library yet (docs/porting.md, Open)
-    pauli_two_design = None
+from qnn_core.library import pauli_two_design
 from qnn_core import SparsePauliOp, Statevector
 
 from qnn_core.optimizers import GradientDescent, GradientDescentState
