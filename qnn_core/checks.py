@@ -37,6 +37,8 @@ __all__ = [
     "number_array",
     "name",
     "boolean",
+    "seed",
+    "runner",
     "available_memory",
     "check_bytes",
 ]
@@ -217,6 +219,41 @@ def boolean(value, what: str) -> bool:
     if not _is_bool(value):
         raise InputTypeError(f"{what} is {describe(value)}; expected True or False")
     return bool(value)
+
+
+def seed(value, what: str = "seed", *, error: type[Exception] = ParameterError):
+    """``value`` if ``np.random.default_rng`` takes it as a seed: None, an int >= 0 (a bool too,
+    as NumPy), a sequence of them, a ``SeedSequence``, ``BitGenerator`` or ``Generator``.
+
+    A str, a float or a negative int is refused here, before NumPy's bare errors.
+    """
+    if value is None or isinstance(value, (np.random.Generator, np.random.BitGenerator,
+                                           np.random.SeedSequence)):
+        return value
+    if isinstance(value, (str, bytes)) or not isinstance(value, (numbers.Integral, list, tuple,
+                                                                  np.ndarray)):
+        raise InputTypeError(f"{what} is {describe(value)}; expected None, an int >= 0 or a "
+                             "numpy Generator")
+    if isinstance(value, numbers.Integral):
+        integer(value, what, minimum=0, error=error, allow_bool=True)
+        return value
+    array = _as_numeric_array(value, what, allow_bool=False)
+    if array.dtype.kind not in "iu" or array.ndim != 1:
+        raise InputTypeError(f"{what} is {describe(value)}; expected None, an int >= 0, a 1-D "
+                             "sequence of them or a numpy Generator")
+    if (array < 0).any():
+        raise error(f"{what} is {describe(value)}; expected integers >= 0")
+    return value
+
+
+def runner(value, what: str, expected: str, *, methods: tuple = ("run",)):
+    """``value`` if it has callable ``methods`` (a primitive or a gradient), else InputTypeError
+    naming the type given and ``expected`` (``"a qnn_core.primitives.Estimator"``)."""
+    missing = [m for m in methods if not callable(getattr(value, m, None))]
+    if missing:
+        raise InputTypeError(f"{what} is {describe(value)}, which has no {missing[0]}() method; "
+                             f"expected {expected}")
+    return value
 
 
 def available_memory() -> int:

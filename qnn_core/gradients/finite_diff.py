@@ -11,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from qnn_core.exceptions import GradientError
-from qnn_core.gradients._common import check_epsilon, estimator_items, sampler_items
+from qnn_core.gradients._common import (
+    check_epsilon, check_primitive, estimator_items, sampler_items,
+)
 from qnn_core.gradients._evaluate import evaluate_items
 from qnn_core.gradients.base import (
     EstimatorGradient, EstimatorGradientResult, SamplerGradient, SamplerGradientResult,
@@ -64,6 +66,7 @@ class FiniteDiffEstimatorGradient(EstimatorGradient):
     """
 
     def __init__(self, estimator, epsilon: float, method: str = "central"):
+        check_primitive(estimator, "estimator", "an Estimator (qnn_core.primitives.Estimator)")
         self._epsilon = check_epsilon(epsilon)
         self._method = _check_method(method)
         self._estimator = estimator
@@ -84,6 +87,7 @@ class FiniteDiffSamplerGradient(SamplerGradient):
     (outcomes little-endian over the clbits)."""
 
     def __init__(self, sampler, epsilon: float, method: str = "central"):
+        check_primitive(sampler, "sampler", "a Sampler (qnn_core.primitives.Sampler)")
         self._epsilon = check_epsilon(epsilon)
         self._method = _check_method(method)
         self._sampler = sampler

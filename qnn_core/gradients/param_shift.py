@@ -30,7 +30,9 @@ from qnn_core.circuit.gates import gate_spec, shift_frequencies
 from qnn_core.circuit.parameter import ParameterExpression, compile_gradients
 from qnn_core.engine.program import Program
 from qnn_core.exceptions import GradientError
-from qnn_core.gradients._common import JobItem, estimator_items, observable_key, sampler_items
+from qnn_core.gradients._common import (
+    JobItem, check_primitive, estimator_items, observable_key, sampler_items,
+)
 from qnn_core.gradients._evaluate import Points, expectations, probabilities
 from qnn_core.gradients.base import (
     EstimatorGradient, EstimatorGradientResult, SamplerGradient, SamplerGradientResult,
@@ -209,6 +211,7 @@ class ParamShiftEstimatorGradient(EstimatorGradient):
     """
 
     def __init__(self, estimator):
+        check_primitive(estimator, "estimator", "an Estimator (qnn_core.primitives.Estimator)")
         self._estimator = estimator
 
     def run(self, circuits, observables, parameter_values, parameters=None) -> Job:
@@ -231,6 +234,7 @@ class ParamShiftSamplerGradient(SamplerGradient):
     """
 
     def __init__(self, sampler):
+        check_primitive(sampler, "sampler", "a Sampler (qnn_core.primitives.Sampler)")
         self._sampler = sampler
 
     def run(self, circuits, parameter_values, parameters=None) -> Job:

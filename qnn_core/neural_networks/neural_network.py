@@ -28,6 +28,7 @@ import numbers
 
 import numpy as np
 
+from qnn_core import checks
 from qnn_core.circuit.parameter import Parameter
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.exceptions import InputTypeError, MissingDependencyError, ParameterError, QNNError
@@ -126,11 +127,9 @@ def _finite(values: np.ndarray, what: str) -> None:
 
 
 def _as_float_array(data, what: str) -> np.ndarray:
-    try:
-        return np.array(data, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"{what} could not be read as real numbers ({exc}); got "
-                             f"{data!r:.200}") from None
+    """float64 of ``data``: bools are 0/1 (as qiskit-machine-learning); strings, None, complex
+    numbers and ragged nestings are InputTypeError (complex is not truncated)."""
+    return checks.real_array(data, what, error=ParameterError, finite=False, allow_bool=True)
 
 
 class NeuralNetwork:

@@ -34,6 +34,7 @@ import warnings
 
 import numpy as np
 
+from qnn_core import checks
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.exceptions import InputTypeError, QNNError
 from qnn_core.gradients.base import sampler_task_gradients
@@ -92,11 +93,17 @@ class SamplerQNN(NeuralNetwork):
                  weight_params=None, sparse: bool = False, interpret=None, output_shape=None,
                  gradient=None, input_gradients: bool = False, dtype=np.complex128) -> None:
         check_circuit(circuit)
+        if sampler is not None:
+            checks.runner(sampler, "sampler", "a Sampler (qnn_core.primitives.Sampler)")
+        if gradient is not None:
+            checks.runner(gradient, "gradient", "a sampler gradient (qnn_core.gradients)")
         measured = circuit
         if not measured_clbits(circuit)[0]:
             measured = circuit.copy()
             measured.measure_all()
         clbits, _ = measured_clbits(measured)
+        checks.check_bytes(8 << len(clbits), f"the outcome table of the {len(clbits)} measured "
+                           f"bits (2**{len(clbits)} outcomes, int64)")
         self._num_measured = len(clbits)
         self._num_outcomes = 1 << len(clbits)
         shape, index_map = self._interpretation(interpret, output_shape)
@@ -105,9 +112,6 @@ class SamplerQNN(NeuralNetwork):
                          dtype=dtype)
         if sampler is None:
             sampler = Sampler(default_shots=None, dtype=dtype)
-        elif not hasattr(sampler, "run"):
-            raise InputTypeError(f"sampler is a {type(sampler).__name__}; expected a "
-                                 "qnn_core.primitives.Sampler")
         if gradient is None:
             exact = getattr(sampler, "default_shots", None) is None
             gradient = ReverseSamplerGradient(dtype=dtype) if exact else ParamShiftSamplerGradient(sampler)

@@ -41,19 +41,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qnn_core import checks
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.engine.measure import probabilities, sample_indices
 from qnn_core.engine.outcomes import bit_table, clbit_qubits
 from qnn_core.engine.program import Program, compile_circuit
 from qnn_core.engine.simulate import StateCache, real_dtype, run_chunks
-from qnn_core.exceptions import PrimitiveError
+from qnn_core.exceptions import ParameterError, PrimitiveError
 from qnn_core.primitives.containers import (
     BitArray, DataBin, PrimitiveResult, ProbabilityArray, SamplerPubResult,
 )
 from qnn_core.primitives.job import Job
 from qnn_core.primitives.pubs import (
     SamplerPub, as_pub_list, check_shots, coerce_sampler_pub, flat_rows,
-    unique_rows,
+    raise_user_row, unique_rows,
 )
 
 __all__ = [
@@ -222,6 +223,7 @@ class Sampler:
     """
 
     def __init__(self, *, default_shots: int | None = 1024, seed=None, dtype=np.complex128):
+        checks.seed(seed, "seed", error=PrimitiveError)
         self._default_shots = None if default_shots is None else check_shots(default_shots,
                                                                                "default_shots")
         real_dtype(dtype)  # validates
@@ -262,11 +264,14 @@ class Sampler:
         draws, in the same order, as :meth:`run`.
         """
         shots = self._default_shots
+        rows, inverse = (values, None) if shots is None else unique_rows(values)
+        try:
+            probs, = _marginals(task.program, rows, self._dtype, [task.qargs],
+                                task.states if shots is None else None)
+        except ParameterError as error:  # an angle check on distinct rows: name the user's row
+            raise_user_row(task.program, values, error)
         if shots is None:
-            marginals, = _marginals(task.program, values, self._dtype, [task.qargs], task.states)
-            return _to_outcomes(task, marginals)
-        rows, inverse = unique_rows(values)
-        probs, = _marginals(task.program, rows, self._dtype, [task.qargs])
+            return _to_outcomes(task, probs)
         indices = _sample_rows(probs, inverse, shots, self._rng)
         outcome = indices if task.outcome_of is None else task.outcome_of[indices]
         return _frequencies(outcome, task.num_outcomes)
@@ -280,12 +285,18 @@ class Sampler:
         if shots is None:
             distinct = [list(dict.fromkeys(q for q in qubits if q is not None))
                         for qubits in registers.values()]
+        else:
+            measured = sorted({q for qubits in registers.values() for q in qubits if q is not None})
+            distinct = [measured]
+        try:
             marginals = _marginals(pub.program, rows, self._dtype, distinct)
+        except ParameterError as error:  # found on the distinct rows: name the user's row
+            raise_user_row(pub.program, values, error)
+        if shots is None:
             data = {name: _exact_register(m, qubits, inverse, shape)
                     for (name, qubits), m in zip(registers.items(), marginals)}
         else:
-            measured = sorted({q for qubits in registers.values() for q in qubits if q is not None})
-            probs, = _marginals(pub.program, rows, self._dtype, [measured])
+            probs, = marginals
             data = _sampled_registers(probs, measured, registers, inverse, shape, shots, self._rng)
         return SamplerPubResult(DataBin(**data, shape=shape), {"shots": shots})
 
