@@ -45,6 +45,8 @@ class Statevector:
     """
 
     def __init__(self, data, dtype=None):
+        if dtype is not None:
+            real_dtype(dtype)  # complex128 or complex64, else InputTypeError
         if isinstance(data, QuantumCircuit):
             other = Statevector.from_instruction(data, dtype=dtype or np.complex128)
             self._data = other._data
@@ -191,6 +193,7 @@ class Statevector:
 
     def equiv(self, other, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
         """Equal up to a global phase."""
+        rtol, atol = checks.real_number(rtol, "rtol"), checks.real_number(atol, "atol")
         other = other if isinstance(other, Statevector) else Statevector(other)
         if other.dim != self.dim:
             return False
@@ -202,6 +205,7 @@ class Statevector:
         return bool(np.allclose(self._data, phase * other._data, rtol=rtol, atol=atol))
 
     def is_valid(self, atol: float = 1e-8) -> bool:
+        atol = checks.real_number(atol, "atol")
         return bool(abs(np.vdot(self._data, self._data).real - 1.0) < atol)
 
     # --- measurement ------------------------------------------------------------------
@@ -214,7 +218,8 @@ class Statevector:
         qargs = [qargs] if isinstance(qargs, (int, np.integer)) else list(qargs)
         n = self.num_qubits
         for q in qargs:
-            if not (isinstance(q, (int, np.integer)) and -n <= q < n):
+            checks.integer(q, "qubit", error=QubitError)
+            if not -n <= q < n:
                 raise QubitError(f"qubit {q!r} is out of range for a {n}-qubit state")
         qargs = [int(q) % n for q in qargs]
         if len(set(qargs)) != len(qargs):
@@ -223,6 +228,8 @@ class Statevector:
 
     def probabilities(self, qargs=None, decimals: int | None = None) -> np.ndarray:
         """Outcome probabilities ``(2**k,)``, little-endian over ``qargs`` (all qubits if None)."""
+        if decimals is not None:
+            decimals = checks.integer(decimals, "decimals")
         probs = measure.probabilities(self._states(), self._qargs(qargs))[0]
         return np.round(probs, decimals) if decimals is not None else probs
 

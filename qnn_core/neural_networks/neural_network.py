@@ -141,6 +141,8 @@ class NeuralNetwork:
     def __init__(self, *, circuit: QuantumCircuit, input_params, weight_params, sparse: bool,
                  output_shape, input_gradients: bool, dtype) -> None:
         check_circuit(circuit)
+        checks.boolean(sparse, "sparse")
+        checks.boolean(input_gradients, "input_gradients")
         inputs = _as_parameter_list(input_params, "input_params")
         weights = _as_parameter_list(weight_params, "weight_params")
         cols = parameter_columns(circuit.parameters, inputs, weights)
@@ -182,7 +184,7 @@ class NeuralNetwork:
 
     @input_gradients.setter
     def input_gradients(self, value: bool) -> None:
-        self._input_gradients = bool(value)
+        self._input_gradients = checks.boolean(value, "input_gradients")
 
     @property
     def input_params(self) -> list[Parameter]:
