@@ -246,9 +246,13 @@ def seed(value, what: str = "seed", *, error: type[Exception] = ParameterError):
     return value
 
 
-def runner(value, what: str, expected: str, *, methods: tuple = ("run",)):
-    """``value`` if it has callable ``methods`` (a primitive or a gradient), else InputTypeError
-    naming the type given and ``expected`` (``"a qnn_core.primitives.Estimator"``)."""
+def runner(value, what: str, expected: str, *, methods: tuple = ("run",), refuse: tuple = ()):
+    """``value`` if it has callable ``methods`` (a primitive or a gradient) and is none of the
+    classes ``refuse`` (a Sampler where an Estimator belongs: it has a ``run`` too), else
+    InputTypeError naming the type given and ``expected`` (``"a qnn_core.primitives.Estimator"``)."""
+    if refuse and isinstance(value, refuse):
+        raise InputTypeError(f"{what} is a {type(value).__module__}.{type(value).__name__}; "
+                             f"expected {expected}")
     missing = [m for m in methods if not callable(getattr(value, m, None))]
     if missing:
         raise InputTypeError(f"{what} is {describe(value)}, which has no {missing[0]}() method; "

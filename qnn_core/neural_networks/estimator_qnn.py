@@ -26,13 +26,14 @@ import numpy as np
 from qnn_core import checks
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.exceptions import QNNError
-from qnn_core.gradients.base import estimator_task_gradients
+from qnn_core.gradients.base import EstimatorGradient, SamplerGradient, estimator_task_gradients
 from qnn_core.gradients.param_shift import ParamShiftEstimatorGradient
 from qnn_core.gradients.reverse import ReverseEstimatorGradient
 from qnn_core.neural_networks.neural_network import NeuralNetwork, check_circuit
 from qnn_core.operators.sparse_pauli_op import SparsePauliOp, as_sparse_pauli_op
 from qnn_core.primitives.estimator import Estimator, estimator_task, task_expectations
 from qnn_core.primitives.pubs import check_hermitian
+from qnn_core.primitives.sampler import Sampler
 
 __all__ = ["EstimatorQNN"]
 
@@ -87,9 +88,11 @@ class EstimatorQNN(NeuralNetwork):
         ops = _observables(observables, circuit)
         precision = _precision(default_precision, "default_precision")
         if estimator is not None:
-            checks.runner(estimator, "estimator", "an Estimator (qnn_core.primitives.Estimator)")
+            checks.runner(estimator, "estimator", "an Estimator (qnn_core.primitives.Estimator)",
+                          refuse=(Sampler, EstimatorGradient, SamplerGradient))
         if gradient is not None:
-            checks.runner(gradient, "gradient", "an estimator gradient (qnn_core.gradients)")
+            checks.runner(gradient, "gradient", "an estimator gradient (qnn_core.gradients)",
+                          refuse=(Estimator, Sampler, SamplerGradient))
         super().__init__(circuit=circuit, input_params=input_params, weight_params=weight_params,
                          sparse=False, output_shape=len(ops), input_gradients=input_gradients,
                          dtype=dtype)

@@ -46,7 +46,10 @@ def check_circuit(circuit) -> None:
 
 def _check_dtype(dtype) -> np.dtype:
     """complex128 or complex64 as a NumPy dtype; InputTypeError for anything else."""
-    dt = np.dtype(dtype)
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise InputTypeError(f"dtype is {dtype!r:.60}; expected complex128 or complex64") from None
     if dt not in (np.complex128, np.complex64):
         raise InputTypeError(f"dtype is {dt}; expected complex128 or complex64")
     return dt

@@ -37,10 +37,11 @@ import numpy as np
 from qnn_core import checks
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.exceptions import InputTypeError, QNNError
-from qnn_core.gradients.base import sampler_task_gradients
+from qnn_core.gradients.base import EstimatorGradient, SamplerGradient, sampler_task_gradients
 from qnn_core.gradients.param_shift import ParamShiftSamplerGradient
 from qnn_core.gradients.reverse import ReverseSamplerGradient
 from qnn_core.neural_networks.neural_network import NeuralNetwork, as_output_shape, check_circuit
+from qnn_core.primitives.estimator import Estimator
 from qnn_core.primitives.sampler import (
     Sampler, group_outcomes, measured_clbits, sampler_task, task_probabilities,
 )
@@ -94,9 +95,11 @@ class SamplerQNN(NeuralNetwork):
                  gradient=None, input_gradients: bool = False, dtype=np.complex128) -> None:
         check_circuit(circuit)
         if sampler is not None:
-            checks.runner(sampler, "sampler", "a Sampler (qnn_core.primitives.Sampler)")
+            checks.runner(sampler, "sampler", "a Sampler (qnn_core.primitives.Sampler)",
+                          refuse=(Estimator, EstimatorGradient, SamplerGradient))
         if gradient is not None:
-            checks.runner(gradient, "gradient", "a sampler gradient (qnn_core.gradients)")
+            checks.runner(gradient, "gradient", "a sampler gradient (qnn_core.gradients)",
+                          refuse=(Estimator, Sampler, EstimatorGradient))
         measured = circuit
         if not measured_clbits(circuit)[0]:
             measured = circuit.copy()
