@@ -225,24 +225,21 @@ def seed(value, what: str = "seed", *, error: type[Exception] = ParameterError):
     """``value`` if ``np.random.default_rng`` takes it as a seed: None, an int >= 0 (a bool too,
     as NumPy), a sequence of them, a ``SeedSequence``, ``BitGenerator`` or ``Generator``.
 
-    A str, a float or a negative int is refused here, before NumPy's bare errors.
+    Decided by NumPy's own ``SeedSequence`` (which draws nothing): a str or a float is an
+    InputTypeError, a negative int ``error``, both naming the value, before NumPy's bare errors.
     """
     if value is None or isinstance(value, (np.random.Generator, np.random.BitGenerator,
                                            np.random.SeedSequence)):
         return value
-    if isinstance(value, (str, bytes)) or not isinstance(value, (numbers.Integral, list, tuple,
-                                                                  np.ndarray)):
-        raise InputTypeError(f"{what} is {describe(value)}; expected None, an int >= 0 or a "
-                             "numpy Generator")
-    if isinstance(value, numbers.Integral):
-        integer(value, what, minimum=0, error=error, allow_bool=True)
-        return value
-    array = _as_numeric_array(value, what, allow_bool=False)
-    if array.dtype.kind not in "iu" or array.ndim != 1:
-        raise InputTypeError(f"{what} is {describe(value)}; expected None, an int >= 0, a 1-D "
-                             "sequence of them or a numpy Generator")
-    if (array < 0).any():
-        raise error(f"{what} is {describe(value)}; expected integers >= 0")
+    expected = "None, an int >= 0, a sequence of them or a numpy Generator"
+    if isinstance(value, (str, bytes)):
+        raise InputTypeError(f"{what} is {describe(value)}; expected {expected}")
+    try:
+        np.random.SeedSequence(value)
+    except TypeError:
+        raise InputTypeError(f"{what} is {describe(value)}; expected {expected}") from None
+    except ValueError:
+        raise error(f"{what} is {describe(value)}; expected {expected}") from None
     return value
 
 

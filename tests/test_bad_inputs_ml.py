@@ -273,3 +273,108 @@ def test_bad_input_raises_a_clear_error_and_changes_nothing(case):
 def test_case_ids_are_unique():
     ids = [c.id for c in CASES]
     assert len(ids) == len(set(ids))
+
+
+# --- hypothesis: ill-typed and non-finite entries at any position of a batch ----------------------
+complex_entry = st.complex_numbers(min_magnitude=0.1, max_magnitude=3).filter(lambda z: z.imag != 0)
+# (a list as an entry only adds an axis, which a QNN's multi-dimensional input_data allows)
+bad_entry = st.one_of(non_finite, not_a_number.filter(lambda v: not isinstance(v, list)),
+                      complex_entry)
+ERRORS = (InputTypeError, ParameterError, GradientError)
+
+
+@st.composite
+def bad_batch(draw, columns: int):
+    """``(rows, batch)``: a list-of-lists batch of ``columns`` numbers with one bad entry."""
+    rows = draw(st.integers(1, 3))
+    batch = [[0.1 * (r + c + 1) for c in range(columns)] for r in range(rows)]
+    batch[draw(st.integers(0, rows - 1))][draw(st.integers(0, columns - 1))] = draw(bad_entry)
+    return batch
+
+
+@st.composite
+def ragged_batch(draw, columns: int):
+    rows = draw(st.integers(2, 4))
+    batch = [[0.2] * columns for _ in range(rows)]
+    batch[draw(st.integers(0, rows - 1))] = [0.2] * draw(
+        st.integers(0, columns + 2).filter(lambda k: k != columns))
+    return batch
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(bad_batch(2), ragged_batch(2)))
+def test_estimator_and_sampler_refuse_bad_values_before_any_draw(values):
+    est, samp = Estimator(default_precision=0.1, seed=7), Sampler(seed=7)
+    before = snapshot(est), snapshot(samp)
+    with pytest.raises((InputTypeError, ParameterError)):
+        est.run([(QC, "Z", values)])
+    with pytest.raises((InputTypeError, ParameterError)):
+        samp.run([(QM, values)])
+    assert (snapshot(est), snapshot(samp)) == before
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(bad_batch(1), ragged_batch(1)), st.booleans())
+def test_qnn_forward_and_backward_refuse_bad_inputs(inputs, sampler):
+    net = SQNN if sampler else QNN
+    before = snapshot(net)
+    for call in (net.forward, net.backward):
+        with pytest.raises(ERRORS):
+            call(inputs, [0.3])
+    assert snapshot(net) == before
+
+
+@settings(max_examples=60, deadline=None)
+@given(bad_entry, st.booleans())
+def test_qnn_forward_and_backward_refuse_bad_weights(weight, sampler):
+    net = SQNN if sampler else QNN
+    for call in (net.forward, net.backward):
+        with pytest.raises(ERRORS):
+            call([[0.1]], [weight])
+
+
+@settings(max_examples=60, deadline=None)
+@given(bad_batch(2), st.sampled_from(["reverse", "param_shift", "finite_diff", "spsa"]))
+def test_gradients_refuse_bad_values(values, kind):
+    gradient = {"reverse": ReverseEstimatorGradient(),
+                "param_shift": ParamShiftEstimatorGradient(Estimator()),
+                "finite_diff": FiniteDiffEstimatorGradient(Estimator(), 1e-3),
+                "spsa": SPSAEstimatorGradient(Estimator(), seed=2)}[kind]
+    with pytest.raises(ERRORS):
+        gradient.run([QC] * len(values), ["Z"] * len(values), values)
+    with pytest.raises(ERRORS):
+        ReverseSamplerGradient().run([QM] * len(values), values)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(not_a_number.filter(lambda v: v is not None), st.floats(allow_nan=True),
+                 st.integers(max_value=-1), st.complex_numbers(max_magnitude=3)))
+def test_seeds_refuse_what_numpy_would_refuse(bad):
+    for build in (lambda: Estimator(seed=bad), lambda: Sampler(seed=bad),
+                  lambda: SPSAEstimatorGradient(Estimator(), seed=bad)):
+        if isinstance(bad, list) and all(isinstance(v, int) and v >= 0 for v in bad):
+            build()  # a list of ints >= 0 is a NumPy seed
+            continue
+        with pytest.raises((InputTypeError, PrimitiveError, GradientError)):
+            build()
+
+
+def test_qiskit_accepts_bool_values_and_so_do_we():
+    """Bools as parameter values and amplitudes are 0/1 in Qiskit (a defined result): same here."""
+    from qiskit import QuantumCircuit as QCircuit
+    from qiskit.circuit import Parameter as QParameter
+    from qiskit.primitives import StatevectorEstimator
+    from qiskit.quantum_info import SparsePauliOp as QSparsePauliOp
+    from qiskit.quantum_info import Statevector as QStatevector
+
+    theta = QParameter("t")
+    theirs = QCircuit(1)
+    theirs.rx(theta, 0)
+    ours = QuantumCircuit(1)
+    ours.rx(Parameter("t"), 0)
+    expected = StatevectorEstimator().run([(theirs, QSparsePauliOp("Z"), [[True], [False]])]) \
+        .result()[0].data.evs
+    got = Estimator().run([(ours, "Z", [[True], [False]])]).result()[0].data.evs
+    np.testing.assert_allclose(got, expected, atol=1e-12)
+    np.testing.assert_array_equal(Statevector([True, False]).data, QStatevector([True, False]).data)
+    assert Statevector([1, 0]).sample_counts(0) == QStatevector([1, 0]).sample_counts(0) == {}
