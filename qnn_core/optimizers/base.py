@@ -17,6 +17,7 @@ from enum import IntEnum
 
 import numpy as np
 
+from qnn_core import checks
 from qnn_core.exceptions import InputTypeError, TrainingError
 from qnn_core.optimizers.result import OptimizerResult
 
@@ -31,12 +32,34 @@ CALLBACK = Callable[[np.ndarray, float], None]
 _MEMO_SIZE = 64
 
 
+def _check_bounds(bounds, size: int) -> None:
+    """``bounds``: one ``(low, high)`` pair per value, each None or a real number (not NaN),
+    ``low <= high``; InputTypeError / TrainingError naming the pair otherwise."""
+    if isinstance(bounds, (str, bytes)) or not isinstance(bounds, Sequence | np.ndarray):
+        raise InputTypeError(f"bounds is {checks.describe(bounds)}; expected None or a sequence "
+                             "of (low, high) pairs")
+    if len(bounds) != size:
+        raise TrainingError(f"bounds has {len(bounds)} entries; expected one (low, high) pair "
+                            f"per value of x0 ({size})")
+    for i, pair in enumerate(bounds):
+        if isinstance(pair, (str, bytes)) or not isinstance(pair, Sequence | np.ndarray) \
+                or len(pair) != 2:
+            raise InputTypeError(f"bounds[{i}] is {checks.describe(pair)}; expected a pair "
+                                 "(low, high)")
+        low, high = (None if v is None else checks.real_number(v, f"bounds[{i}]", finite=False,
+                                                               error=TrainingError)
+                     for v in pair)
+        if low is not None and high is not None and not low <= high:
+            raise TrainingError(f"bounds[{i}] is {tuple(pair)!r}; expected low <= high")
+        if any(v is not None and np.isnan(v) for v in (low, high)):
+            raise TrainingError(f"bounds[{i}] is {tuple(pair)!r}; expected numbers, not NaN")
+
+
 def as_point(x0, what: str = "x0") -> np.ndarray:
     """``x0`` as a new float64 ``(n,)`` array (any shape with n elements is flattened)."""
-    try:
-        x = np.array(x0, dtype=float).reshape(-1)
-    except (TypeError, ValueError) as exc:
-        raise TrainingError(f"{what} could not be read as real numbers ({exc}); got {x0!r:.200}") from None
+    # strings, None, complex numbers and ragged rows are InputTypeError (bools are 0/1)
+    x = np.array(checks.real_array(x0, what, error=TrainingError, finite=False,
+                                   allow_bool=True)).reshape(-1)
     if x.size == 0:
         raise TrainingError(f"{what} is empty; expected at least one value to optimize")
     if not np.all(np.isfinite(x)):
@@ -216,9 +239,8 @@ class Optimizer:
             if cb is not None and not callable(cb):
                 raise InputTypeError(f"{name} is a {type(cb).__name__}; expected None or a callable "
                                      "callback(weights, loss)")
-        if bounds is not None and len(bounds) != x.size:
-            raise TrainingError(f"bounds has {len(bounds)} entries; expected one (low, high) pair "
-                                f"per value of x0 ({x.size})")
+        if bounds is not None:
+            _check_bounds(bounds, x.size)
         evaluation = Evaluation(fun, jac, x.size, (self.callback, callback))
         return self._minimize(evaluation, x, bounds)
 
