@@ -4,7 +4,8 @@ The second part of the table in tests/test_bad_inputs.py (same :class:`Case` row
 assertions: a qnn_core error that is a ValueError/TypeError, a message fragment that shows the
 value, every listed object unchanged). Snapshots here also cover the objects with state: an
 Estimator's or Sampler's generator, a QNN's circuit, observables, primitive and gradient.
-Hypothesis strategies for ill-typed and non-finite inputs to Estimator.run, Sampler.run, QNN
+Trainers (fit / predict / score, constructor flags) and optimizers (constructor options,
+minimize's x0 and bounds) have rows too. Hypothesis strategies for ill-typed and non-finite inputs to Estimator.run, Sampler.run, QNN
 forward/backward and a gradient's run follow the table.
 """
 
@@ -18,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qnn_core import Parameter, QuantumCircuit, SparsePauliOp, Statevector
+from qnn_core.algorithms import VQC, VQR, NeuralNetworkClassifier, NeuralNetworkRegressor
 from qnn_core.exceptions import (
     CircuitError,
     GradientError,
@@ -29,6 +31,7 @@ from qnn_core.exceptions import (
     QNNError,
     QnnCoreError,
     QubitError,
+    TrainingError,
 )
 from qnn_core.gradients import (
     FiniteDiffEstimatorGradient,
@@ -41,6 +44,7 @@ from qnn_core.gradients import (
     SPSASamplerGradient,
 )
 from qnn_core.neural_networks import EstimatorQNN, SamplerQNN
+from qnn_core.optimizers import ADAM, COBYLA, L_BFGS_B, SPSA as SPSAOptimizer, GradientDescent
 from qnn_core.primitives import BitArray, Estimator, Sampler
 from tests.test_bad_inputs import Case, non_finite, not_a_number
 from tests.test_bad_inputs import snapshot as base_snapshot
@@ -55,6 +59,8 @@ def snapshot(obj):
                 id(getattr(obj, "estimator", getattr(obj, "sampler", None))))
     if isinstance(obj, BitArray):
         return ("bits", obj.num_bits, obj.array.shape, obj.array.tobytes())
+    if isinstance(obj, NeuralNetworkRegressor):
+        return ("model", obj._fit_result.x.tobytes() if obj._fit_result is not None else None)
     if isinstance(obj, SPSAEstimatorGradient):
         return ("spsa", repr(obj._rng.bit_generator.state))
     return base_snapshot(obj)
@@ -79,6 +85,18 @@ def _inv_circuit():
     qc = QuantumCircuit(1)
     qc.rx(1 / a, 0)
     return qc
+
+
+X = np.array([[0.1], [0.5]])
+Y = [1.0, -1.0]
+TRAIN_QNN = EstimatorQNN(circuit=QC, input_params=[a], weight_params=[b])
+REG = NeuralNetworkRegressor(TRAIN_QNN, optimizer=COBYLA(maxiter=2))
+REG.fit(X, Y)
+CLF = NeuralNetworkClassifier(TRAIN_QNN, optimizer=COBYLA(maxiter=2))
+
+
+def _square(x):
+    return float(np.sum(np.asarray(x) ** 2))
 
 
 def _measured_inv():
@@ -256,6 +274,68 @@ CASES = [
          (SQNN, SAMP)),
     Case("sqnn-fwd-none-weights", lambda: SQNN.forward([[0.1]], [None]), InputTypeError, "None",
          (SQNN, SAMP)),
+    # ---- trainers: constructors, fit / predict / score ----
+    Case("reg-warm-start-str", lambda: NeuralNetworkRegressor(QNN, warm_start="yes"),
+         InputTypeError, "'yes'"),
+    Case("reg-initial-point-str", lambda: NeuralNetworkRegressor(QNN, initial_point="x"),
+         InputTypeError, "'x'"),
+    Case("reg-initial-point-complex", lambda: NeuralNetworkRegressor(QNN, initial_point=[1j]),
+         InputTypeError, "complex"),
+    Case("reg-seed-str", lambda: NeuralNetworkRegressor(QNN, seed="1"), InputTypeError, "'1'"),
+    Case("reg-verbose-int", lambda: NeuralNetworkRegressor(QNN, verbose=2), InputTypeError, "int 2"),
+    Case("clf-one-hot-str", lambda: NeuralNetworkClassifier(QNN, one_hot="yes"), InputTypeError,
+         "'yes'"),
+    Case("reg-fit-X-str", lambda: REG.fit([["0.1"], ["0.2"]], Y), InputTypeError, "'0.1'", (REG,)),
+    Case("reg-fit-X-none", lambda: REG.fit([[None], [0.2]], Y), InputTypeError, "X[0, 0]",
+         (REG,)),
+    Case("reg-fit-X-complex", lambda: REG.fit([[1j], [0.2]], Y), InputTypeError, "1j", (REG,)),
+    Case("reg-fit-X-ragged", lambda: REG.fit([[0.1], [0.2, 0.3]], Y), InputTypeError, "ragged",
+         (REG,)),
+    Case("reg-fit-y-str", lambda: REG.fit(X, ["1", "2"]), InputTypeError, "'1'", (REG,)),
+    Case("reg-fit-y-none", lambda: REG.fit(X, [None, 2.0]), InputTypeError, "y[0]", (REG,)),
+    Case("reg-fit-y-complex", lambda: REG.fit(X, [1j, 2.0]), InputTypeError, "1j", (REG,)),
+    Case("reg-predict-str", lambda: REG.predict([["x"]]), InputTypeError, "'x'", (REG,)),
+    Case("reg-score-y-str", lambda: REG.score(X, ["1", "2"]), InputTypeError, "'1'", (REG,)),
+    Case("reg-score-weight-str", lambda: REG.score(X, Y, sample_weight="x"), InputTypeError, "'x'",
+         (REG,)),
+    Case("reg-score-weight-len", lambda: REG.score(X, Y, sample_weight=[1.0]), TrainingError,
+         "(1,)", (REG,)),
+    Case("reg-score-weight-nan", lambda: REG.score(X, Y, sample_weight=[1.0, np.nan]),
+         TrainingError, "nan", (REG,)),
+    Case("clf-fit-X-complex", lambda: CLF.fit([[1j], [0.2]], [1, -1]), InputTypeError, "1j"),
+    Case("vqc-num-qubits-str", lambda: VQC(num_qubits="2"), InputTypeError, "'2'"),
+    Case("vqr-nonhermitian", lambda: VQR(num_qubits=1, observable=SparsePauliOp("Z", [1j])),
+         ObservableError, "[1j]"),
+    # ---- optimizers: constructors and minimize ----
+    Case("cobyla-maxiter-str", lambda: COBYLA(maxiter="10"), InputTypeError, "'10'"),
+    Case("cobyla-maxiter-float", lambda: COBYLA(maxiter=2.5), InputTypeError, "2.5"),
+    Case("cobyla-tol-str", lambda: COBYLA(tol="x"), InputTypeError, "'x'"),
+    Case("cobyla-disp-str", lambda: COBYLA(disp="yes"), InputTypeError, "'yes'"),
+    Case("lbfgsb-maxfun-neg", lambda: L_BFGS_B(maxfun=-1), TrainingError, "-1"),
+    Case("adam-lr-str", lambda: ADAM(lr="x"), InputTypeError, "'x'"),
+    Case("adam-maxiter-float", lambda: ADAM(maxiter=1.5), InputTypeError, "1.5"),
+    Case("adam-amsgrad-int", lambda: ADAM(amsgrad=1), InputTypeError, "int 1"),
+    Case("gd-lr-nan", lambda: GradientDescent(learning_rate=np.nan), TrainingError, "nan"),
+    Case("gd-lr-list-str", lambda: GradientDescent(maxiter=2, learning_rate=[0.1, "x"]),
+         InputTypeError, "'x'"),
+    Case("spsa-opt-maxiter-neg", lambda: SPSAOptimizer(maxiter=-1), TrainingError, "-1"),
+    Case("spsa-opt-seed-str", lambda: SPSAOptimizer(seed="x"), InputTypeError, "'x'"),
+    Case("min-x0-str", lambda: COBYLA(maxiter=2).minimize(_square, ["1"]), InputTypeError, "'1'"),
+    Case("min-x0-none", lambda: COBYLA(maxiter=2).minimize(_square, [None]), InputTypeError,
+         "None"),
+    Case("min-x0-complex", lambda: COBYLA(maxiter=2).minimize(_square, [1j]), InputTypeError, "1j"),
+    Case("min-x0-nan", lambda: L_BFGS_B(maxiter=2).minimize(_square, [np.nan]), TrainingError, "nan"),
+    Case("min-bounds-str", lambda: L_BFGS_B(maxiter=2).minimize(_square, [1.0], bounds="x"),
+         InputTypeError, "'x'"),
+    Case("min-bounds-order", lambda: L_BFGS_B(maxiter=2).minimize(_square, [1.0], bounds=[(2, 1)]),
+         TrainingError, "(2, 1)"),
+    Case("min-bounds-pair-str", lambda: L_BFGS_B(maxiter=2).minimize(_square, [1.0], bounds=["ab"]),
+         InputTypeError, "'ab'"),
+    Case("min-bounds-value-str", lambda: L_BFGS_B(maxiter=2).minimize(_square, [1.0],
+                                                                       bounds=[(0, "1")]),
+         InputTypeError, "'1'"),
+    Case("adam-min-x0-str", lambda: ADAM(maxiter=2).minimize(_square, ["1"], jac=lambda x: 2 * x),
+         InputTypeError, "'1'"),
 ]
 
 

@@ -22,7 +22,7 @@ from qnn_core.exceptions import InputTypeError, TrainingError
 from qnn_core.optimizers.result import OptimizerResult
 
 __all__ = ["Optimizer", "OptimizerSupportLevel", "Evaluation", "as_point",
-           "forward_difference_gradient", "CALLBACK"]
+           "forward_difference_gradient", "check_options", "CALLBACK"]
 
 CALLBACK = Callable[[np.ndarray, float], None]
 
@@ -30,6 +30,33 @@ CALLBACK = Callable[[np.ndarray, float], None]
 # an iteration ended on without evaluating the objective again. Optimizers report points they
 # have just evaluated, or the best point so far (kept separately).
 _MEMO_SIZE = 64
+
+
+# The numeric options of the optimizers, by name (None means "not set" and is skipped).
+_COUNT_OPTIONS = frozenset({"maxiter", "maxfun", "maxfev", "max_eval", "last_avg",
+                            "hessian_delay", "reset_interval", "sample_size_factor",
+                            "max_failed_rejection_sampling", "averaging", "perturbation_dims"})
+_REAL_OPTIONS = frozenset({"tol", "lr", "beta_1", "beta_2", "noise_factor", "eps", "rhobeg",
+                           "ftol", "gtol", "accuracy", "xtol", "factr", "param_tol",
+                           "sampling_radius", "initial_step_size", "min_step_size",
+                           "step_size_multiplier", "armijo_parameter", "min_gradient_norm",
+                           "allowed_increase", "regularization"})
+_FLAG_OPTIONS = frozenset({"disp", "amsgrad", "blocking", "trust_region", "second_order"})
+
+
+def check_options(options: dict) -> None:
+    """Check the optimizer options ``{name: value}`` whose names are known: counts are ints
+    >= 0 (not floats, strings or bools), real options finite real numbers, flags True/False.
+    Other names (scipy's own options) pass through to scipy."""
+    for key, value in options.items():
+        if value is None:
+            continue
+        if key in _COUNT_OPTIONS:
+            checks.integer(value, key, minimum=0, error=TrainingError)
+        elif key in _REAL_OPTIONS:
+            checks.real_number(value, key, error=TrainingError)
+        elif key in _FLAG_OPTIONS:
+            checks.boolean(value, key)
 
 
 def _check_bounds(bounds, size: int) -> None:
