@@ -43,6 +43,8 @@ from qnn_core.gradients import (
     SPSAEstimatorGradient,
     SPSASamplerGradient,
 )
+from qnn_core.kernels import FidelityQuantumKernel, FidelityStatevectorKernel
+from qnn_core.library import zz_feature_map
 from qnn_core.neural_networks import EstimatorQNN, SamplerQNN
 from qnn_core.optimizers import ADAM, COBYLA, L_BFGS_B, SPSA as SPSAOptimizer, GradientDescent
 from qnn_core.primitives import BitArray, Estimator, Sampler
@@ -93,6 +95,10 @@ TRAIN_QNN = EstimatorQNN(circuit=QC, input_params=[a], weight_params=[b])
 REG = NeuralNetworkRegressor(TRAIN_QNN, optimizer=COBYLA(maxiter=2))
 REG.fit(X, Y)
 CLF = NeuralNetworkClassifier(TRAIN_QNN, optimizer=COBYLA(maxiter=2))
+
+
+SV_KERNEL = FidelityStatevectorKernel(feature_map=zz_feature_map(2))
+FQ_KERNEL = FidelityQuantumKernel(feature_map=zz_feature_map(2))
 
 
 def _square(x):
@@ -336,6 +342,19 @@ CASES = [
          InputTypeError, "'1'"),
     Case("adam-min-x0-str", lambda: ADAM(maxiter=2).minimize(_square, ["1"], jac=lambda x: 2 * x),
          InputTypeError, "'1'"),
+    # ---- quantum kernels: evaluate ----
+    Case("svk-str", lambda: SV_KERNEL.evaluate([["0.1", 0.2]]), InputTypeError, "'0.1'"),
+    Case("svk-none", lambda: SV_KERNEL.evaluate([[None, 0.2]]), InputTypeError, "x_vec[0, 0]"),
+    Case("svk-complex", lambda: SV_KERNEL.evaluate([[1j, 0.2]]), InputTypeError, "1j"),
+    Case("svk-ragged", lambda: SV_KERNEL.evaluate([[0.1, 0.2], [0.3]]), InputTypeError, "ragged"),
+    Case("svk-nan", lambda: SV_KERNEL.evaluate([[np.nan, 0.2]]), ParameterError, "nan"),
+    Case("svk-y-str", lambda: SV_KERNEL.evaluate([[0.1, 0.2]], [["x", 0.1]]), InputTypeError, "'x'"),
+    Case("fqk-complex", lambda: FQ_KERNEL.evaluate([[0.1, 0.2]], [[0.1, 2j]]), InputTypeError,
+         "2j"),
+    Case("fqk-none", lambda: FQ_KERNEL.evaluate([[0.1, None]]), InputTypeError, "x_vec[0, 1]"),
+    Case("svk-enforce-psd-str", lambda: FidelityStatevectorKernel(feature_map=zz_feature_map(2),
+                                                                  enforce_psd="no"),
+         InputTypeError, "'no'"),
 ]
 
 
