@@ -262,6 +262,9 @@ class Statevector:
         """``shots`` sampled bitstrings, in random order."""
         shots = checks.integer(shots, "shots", minimum=0)
         checks.seed(seed, "seed")
+        width = self.num_qubits if qargs is None else len(self._qargs(qargs))
+        checks.check_bytes(shots * (8 + 4 * max(width, 1)), f"{shots:,} sampled bitstrings of "
+                           f"{width} bits")
         probs = self.probabilities(qargs)
         idx = measure.sample_indices(probs, int(shots), np.random.default_rng(seed))
         width = int(probs.size).bit_length() - 1

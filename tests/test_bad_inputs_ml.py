@@ -105,6 +105,15 @@ def _square(x):
     return float(np.sum(np.asarray(x) ** 2))
 
 
+def _measured(qc):
+    qc = qc.copy()
+    qc.measure_all()
+    return qc
+
+
+QM_FIXED = _measured(QuantumCircuit(1))
+
+
 def _measured_inv():
     qc = _inv_circuit()
     qc.measure_all()
@@ -180,6 +189,12 @@ CASES = [
     Case("samp-shots-float", lambda: Sampler(default_shots=2.5), InputTypeError, "2.5"),
     Case("samp-shots-bool", lambda: Sampler(default_shots=True), InputTypeError, "True"),
     Case("samp-run-shots-str", lambda: SAMP.run([QM], shots="10"), InputTypeError, "'10'", (SAMP,)),
+    Case("samp-40-qubits", lambda: SAMP.run([_measured(QuantumCircuit(40))]), MemoryLimitError,
+         "40 measured qubits", (SAMP,)),
+    Case("samp-shots-memory", lambda: SAMP.run([QM_FIXED], shots=10**13), MemoryLimitError,
+         "10,000,000,000,000 shots", (SAMP,)),
+    Case("sv-memory-too-many-shots", lambda: SV.sample_memory(10**13), MemoryLimitError,
+         "bitstrings", (SV,)),
     Case("samp-ragged", lambda: SAMP.run([(QM, [[0.1, 0.2], [0.3]])]), InputTypeError, "ragged",
          (SAMP,)),
     Case("samp-angle-user-row",

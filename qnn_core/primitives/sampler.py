@@ -193,6 +193,10 @@ def _marginals(program: Program, rows: np.ndarray, dtype, qarg_lists: list,
                cache: StateCache | None = None) -> list[np.ndarray]:
     """Marginals ``(rows, 2**len(q))`` for each qubit list ``q`` of ``qarg_lists``, chunked by
     the engine's memory policy. With ``cache`` and a single chunk, the states are kept there."""
+    widest = max((len(q) for q in qarg_lists), default=0)
+    checks.check_bytes(8 * rows.shape[0] * sum(1 << len(q) for q in qarg_lists),
+                       f"the outcome probabilities of {rows.shape[0]} parameter set(s) over "
+                       f"{widest} measured qubits (float64)")
     out = [np.empty((rows.shape[0], 1 << len(q))) for q in qarg_lists]
     for part, states in run_chunks(program, rows, dtype):
         for arr, q in zip(out, qarg_lists):
@@ -304,6 +308,8 @@ class Sampler:
 def _sample_rows(probs: np.ndarray, inverse: np.ndarray, shots: int,
                  rng: np.random.Generator) -> np.ndarray:
     """int64 ``(len(inverse), shots)``: row r sampled from ``probs[inverse[r]]``, rows in order."""
+    checks.check_bytes(8 * inverse.size * shots, f"the {shots:,} shots of {inverse.size} "
+                       "parameter set(s) (int64 outcome indices)")
     indices = np.zeros((inverse.size, shots), dtype=np.int64)
     for r, row in enumerate(inverse):
         indices[r] = sample_indices(probs[row], shots, rng)
