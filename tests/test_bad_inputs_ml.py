@@ -45,7 +45,7 @@ from qnn_core.gradients import (
 )
 from qnn_core.kernels import FidelityQuantumKernel, FidelityStatevectorKernel
 from qnn_core.library import zz_feature_map
-from qnn_core.neural_networks import EstimatorQNN, SamplerQNN
+from qnn_core.neural_networks import EffectiveDimension, EstimatorQNN, SamplerQNN
 from qnn_core.optimizers import ADAM, COBYLA, L_BFGS_B, SPSA as SPSAOptimizer, GradientDescent
 from qnn_core.primitives import BitArray, Estimator, Sampler
 from tests.test_bad_inputs import Case, non_finite, not_a_number
@@ -185,6 +185,10 @@ CASES = [
     Case("est-angle-user-row-2d",
          lambda: EST.run([(_inv_circuit(), "Z", [[[0.5], [0.0]], [[0.5], [0.2]]])]).result(),
          ParameterError, "at row 1", (EST,)),
+    Case("est-dict-key-int", lambda: EST.run([(QC, "Z", {5: 0.1, "b": 0.2})]), PrimitiveError,
+         "int 5", (EST,)),
+    Case("est-dict-value-str", lambda: EST.run([(QC, "Z", {"a": "0.1", "b": 0.2})]),
+         InputTypeError, "'0.1'", (EST,)),
     Case("samp-seed-str", lambda: Sampler(seed="abc"), InputTypeError, "'abc'"),
     Case("samp-shots-float", lambda: Sampler(default_shots=2.5), InputTypeError, "2.5"),
     Case("samp-shots-bool", lambda: Sampler(default_shots=True), InputTypeError, "True"),
@@ -258,6 +262,12 @@ CASES = [
          "[1j]"),
     Case("qnn-nonhermitian-second", lambda: _qnn(observables=["Z", SparsePauliOp("X", [1 + 1j])]),
          ObservableError, "observables[1]"),
+    Case("qnn-observables-int", lambda: _qnn(observables=5), InputTypeError, "int 5"),
+    Case("ed-weight-samples-str", lambda: EffectiveDimension(QNN, weight_samples="x"),
+         InputTypeError, "'x'"),
+    Case("ed-dataset-size-str",
+         lambda: EffectiveDimension(QNN, weight_samples=1, input_samples=1)
+         .get_effective_dimension("100"), InputTypeError, "'100'"),
     Case("qnn-input-gradients-str", lambda: _qnn(input_gradients="yes"), InputTypeError, "'yes'"),
     Case("qnn-dtype", lambda: _qnn(dtype="x"), InputTypeError, "'x'"),
     Case("qnn-gradient-sampler-gradient", lambda: _qnn(gradient=ReverseSamplerGradient()),

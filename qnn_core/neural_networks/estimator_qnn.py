@@ -25,7 +25,7 @@ import numpy as np
 
 from qnn_core import checks
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
-from qnn_core.exceptions import QNNError
+from qnn_core.exceptions import InputTypeError, QNNError
 from qnn_core.gradients.base import EstimatorGradient, SamplerGradient, estimator_task_gradients
 from qnn_core.gradients.param_shift import ParamShiftEstimatorGradient
 from qnn_core.gradients.reverse import ReverseEstimatorGradient
@@ -44,6 +44,9 @@ def _observables(observables, circuit: QuantumCircuit) -> tuple[SparsePauliOp, .
         return (SparsePauliOp("Z" * n),)
     if isinstance(observables, (str, SparsePauliOp)):
         observables = [observables]
+    if not isinstance(observables, (list, tuple, np.ndarray)):
+        raise InputTypeError(f"observables is {checks.describe(observables)}; expected None, a "
+                             "SparsePauliOp or Pauli label, or a sequence of them")
     ops = tuple(as_sparse_pauli_op(o, num_qubits=n) for o in observables)
     if not ops:
         raise QNNError("observables is empty; expected at least one observable (or None for Z^n)")

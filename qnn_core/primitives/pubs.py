@@ -142,7 +142,11 @@ def _parameter_array_from_dict(params, values: Mapping, what: str) -> np.ndarray
     position = {p.name: i for i, p in enumerate(params)}
     blocks, seen = [], set()
     for key, val in values.items():
-        keys = (key,) if isinstance(key, (Parameter, str)) else tuple(key)
+        if not isinstance(key, (Parameter, str, tuple)):
+            raise PrimitiveError(f"{what}: key {checks.describe(key)} is not a parameter of the "
+                                 f"circuit; expected a Parameter, a name or a tuple of them "
+                                 f"(it has {list(position)})")
+        keys = (key,) if isinstance(key, (Parameter, str)) else key
         names = [k.name if isinstance(k, Parameter) else k for k in keys]
         for name in names:
             if not isinstance(name, str) or name not in position:
