@@ -142,11 +142,12 @@ def _parameter_array_from_dict(params, values: Mapping, what: str) -> np.ndarray
     position = {p.name: i for i, p in enumerate(params)}
     blocks, seen = [], set()
     for key, val in values.items():
-        if not isinstance(key, (Parameter, str, tuple)):
+        try:
+            keys = (key,) if isinstance(key, (Parameter, str)) else tuple(key)
+        except TypeError:  # not a parameter, a name, nor an iterable of them (an int)
             raise PrimitiveError(f"{what}: key {checks.describe(key)} is not a parameter of the "
                                  f"circuit; expected a Parameter, a name or a tuple of them "
-                                 f"(it has {list(position)})")
-        keys = (key,) if isinstance(key, (Parameter, str)) else key
+                                 f"(it has {list(position)})") from None
         names = [k.name if isinstance(k, Parameter) else k for k in keys]
         for name in names:
             if not isinstance(name, str) or name not in position:
