@@ -37,6 +37,8 @@ __all__ = [
     "number_array",
     "name",
     "boolean",
+    "seed",
+    "runner",
     "available_memory",
     "check_bytes",
 ]
@@ -217,6 +219,42 @@ def boolean(value, what: str) -> bool:
     if not _is_bool(value):
         raise InputTypeError(f"{what} is {describe(value)}; expected True or False")
     return bool(value)
+
+
+def seed(value, what: str = "seed", *, error: type[Exception] = ParameterError):
+    """``value`` if ``np.random.default_rng`` takes it as a seed: None, an int >= 0 (a bool too,
+    as NumPy), a sequence of them, a ``SeedSequence``, ``BitGenerator`` or ``Generator``.
+
+    Decided by NumPy's own ``SeedSequence`` (which draws nothing): a str or a float is an
+    InputTypeError, a negative int ``error``, both naming the value, before NumPy's bare errors.
+    """
+    if value is None or isinstance(value, (np.random.Generator, np.random.BitGenerator,
+                                           np.random.SeedSequence)):
+        return value
+    expected = "None, an int >= 0, a sequence of them or a numpy Generator"
+    if isinstance(value, (str, bytes)):
+        raise InputTypeError(f"{what} is {describe(value)}; expected {expected}")
+    try:
+        np.random.SeedSequence(value)
+    except TypeError:
+        raise InputTypeError(f"{what} is {describe(value)}; expected {expected}") from None
+    except ValueError:
+        raise error(f"{what} is {describe(value)}; expected {expected}") from None
+    return value
+
+
+def runner(value, what: str, expected: str, *, methods: tuple = ("run",), refuse: tuple = ()):
+    """``value`` if it has callable ``methods`` (a primitive or a gradient) and is none of the
+    classes ``refuse`` (a Sampler where an Estimator belongs: it has a ``run`` too), else
+    InputTypeError naming the type given and ``expected`` (``"a qnn_core.primitives.Estimator"``)."""
+    if refuse and isinstance(value, refuse):
+        raise InputTypeError(f"{what} is a {type(value).__module__}.{type(value).__name__}; "
+                             f"expected {expected}")
+    missing = [m for m in methods if not callable(getattr(value, m, None))]
+    if missing:
+        raise InputTypeError(f"{what} is {describe(value)}, which has no {missing[0]}() method; "
+                             f"expected {expected}")
+    return value
 
 
 def available_memory() -> int:

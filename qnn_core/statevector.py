@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from qnn_core import checks
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.engine import measure
 from qnn_core.engine.program import compile_circuit
@@ -44,14 +45,19 @@ class Statevector:
     """
 
     def __init__(self, data, dtype=None):
+        if dtype is not None:
+            real_dtype(dtype)  # complex128 or complex64, else InputTypeError
         if isinstance(data, QuantumCircuit):
             other = Statevector.from_instruction(data, dtype=dtype or np.complex128)
             self._data = other._data
             return
         if isinstance(data, Statevector):
             data = data.data
-        arr = np.array(data, dtype=dtype or (np.complex64 if np.asarray(data).dtype == np.complex64
-                                             else np.complex128))
+        # numbers only (bools are 0/1, as Qiskit), finite: no string, None or NaN amplitude
+        checked = checks.complex_array(data, "statevector data", error=ParameterError,
+                                       allow_bool=True)
+        single = isinstance(data, np.ndarray) and data.dtype == np.complex64
+        arr = np.array(checked, dtype=dtype or (np.complex64 if single else np.complex128))
         if arr.ndim != 1 or arr.size == 0 or arr.size & (arr.size - 1):
             raise InputTypeError(f"statevector data has shape {arr.shape}; expected a 1-D array "
                                  "whose length is a power of 2")
@@ -66,6 +72,8 @@ class Statevector:
         if not isinstance(label, str) or not label or any(ch not in _LABEL_STATES for ch in label):
             raise InputTypeError(f"state label {label!r}; expected a non-empty string of the "
                                  "characters 0 1 + - r l")
+        checks.check_bytes(16 << len(label), f"the {len(label)}-qubit state of label "
+                           f"{label[:20]!r}{'...' if len(label) > 20 else ''}")
         vec = np.array([1.0 + 0j])
         for ch in label:  # leftmost is the most significant qubit
             vec = np.kron(vec, np.array(_LABEL_STATES[ch], dtype=complex))
@@ -73,7 +81,13 @@ class Statevector:
 
     @classmethod
     def from_int(cls, i: int, dims: int) -> "Statevector":
-        """Basis state ``|i⟩`` of dimension ``dims`` (a power of 2)."""
+        """Basis state ``|i⟩`` of dimension ``dims`` (a power of 2), ``0 <= i < dims``."""
+        dims = checks.integer(dims, "dims", minimum=1, error=CircuitError)
+        if dims & (dims - 1):
+            raise CircuitError(f"dims is {dims}; expected a power of 2 (qnn_core states are "
+                               "qubit registers)")
+        i = checks.integer(i, "i", minimum=0, maximum=dims - 1, error=QubitError)
+        checks.check_bytes(16 * dims, f"the basis state of dimension {dims}")
         vec = np.zeros(dims, dtype=complex)
         vec[i] = 1.0
         return cls(vec)
@@ -118,6 +132,7 @@ class Statevector:
     # --- reset (random collapse, as Qiskit) ------------------------------------------------
     def seed(self, value=None) -> None:
         """Seed the generator that ``reset`` (and a circuit's resets in ``evolve``) draw from."""
+        checks.seed(value, "seed")
         self._rng_generator = np.random.default_rng(value)
 
     @property
@@ -178,6 +193,7 @@ class Statevector:
 
     def equiv(self, other, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
         """Equal up to a global phase."""
+        rtol, atol = checks.real_number(rtol, "rtol"), checks.real_number(atol, "atol")
         other = other if isinstance(other, Statevector) else Statevector(other)
         if other.dim != self.dim:
             return False
@@ -189,6 +205,7 @@ class Statevector:
         return bool(np.allclose(self._data, phase * other._data, rtol=rtol, atol=atol))
 
     def is_valid(self, atol: float = 1e-8) -> bool:
+        atol = checks.real_number(atol, "atol")
         return bool(abs(np.vdot(self._data, self._data).real - 1.0) < atol)
 
     # --- measurement ------------------------------------------------------------------
@@ -201,7 +218,8 @@ class Statevector:
         qargs = [qargs] if isinstance(qargs, (int, np.integer)) else list(qargs)
         n = self.num_qubits
         for q in qargs:
-            if not (isinstance(q, (int, np.integer)) and -n <= q < n):
+            checks.integer(q, "qubit", error=QubitError)
+            if not -n <= q < n:
                 raise QubitError(f"qubit {q!r} is out of range for a {n}-qubit state")
         qargs = [int(q) % n for q in qargs]
         if len(set(qargs)) != len(qargs):
@@ -210,6 +228,8 @@ class Statevector:
 
     def probabilities(self, qargs=None, decimals: int | None = None) -> np.ndarray:
         """Outcome probabilities ``(2**k,)``, little-endian over ``qargs`` (all qubits if None)."""
+        if decimals is not None:
+            decimals = checks.integer(decimals, "decimals")
         probs = measure.probabilities(self._states(), self._qargs(qargs))[0]
         return np.round(probs, decimals) if decimals is not None else probs
 
@@ -230,8 +250,8 @@ class Statevector:
 
     def sample_counts(self, shots: int, qargs=None, seed=None) -> dict[str, int]:
         """Counts of ``shots`` samples (seeded by ``seed``), bitstrings over ``qargs``."""
-        if isinstance(shots, bool) or not isinstance(shots, (int, np.integer)) or shots < 1:
-            raise InputTypeError(f"shots is {shots!r}; expected a positive integer")
+        shots = checks.integer(shots, "shots", minimum=0)  # 0 shots: {} (as Qiskit)
+        checks.seed(seed, "seed")
         probs = self.probabilities(qargs)
         # The counts of the draws of sample_memory(shots, qargs, seed), as Qiskit's sample_counts
         idx = measure.sample_indices(probs, int(shots), np.random.default_rng(seed))
@@ -239,6 +259,11 @@ class Statevector:
 
     def sample_memory(self, shots: int, qargs=None, seed=None) -> np.ndarray:
         """``shots`` sampled bitstrings, in random order."""
+        shots = checks.integer(shots, "shots", minimum=0)
+        checks.seed(seed, "seed")
+        width = self.num_qubits if qargs is None else len(self._qargs(qargs))
+        checks.check_bytes(shots * (8 + 4 * max(width, 1)), f"{shots:,} sampled bitstrings of "
+                           f"{width} bits")
         probs = self.probabilities(qargs)
         idx = measure.sample_indices(probs, int(shots), np.random.default_rng(seed))
         width = int(probs.size).bit_length() - 1

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse
 
+from qnn_core import checks
 from qnn_core.algorithms.losses import CrossEntropyLoss
 from qnn_core.algorithms.trainable_model import (
     HAS_SKLEARN,
@@ -180,6 +181,7 @@ class NeuralNetworkClassifier(*_MIXIN, TrainableModel):
     def __init__(self, neural_network, loss="squared_error", one_hot: bool = False,
                  optimizer=None, warm_start: bool = False, initial_point=None, callback=None, *,
                  verbose: bool = False, seed: int | None = None) -> None:
+        checks.boolean(one_hot, "one_hot")
         super().__init__(neural_network, loss, optimizer, warm_start, initial_point, callback,
                          verbose=verbose, seed=seed)
         if isinstance(self._loss, CrossEntropyLoss) and not (
@@ -266,8 +268,9 @@ class NeuralNetworkClassifier(*_MIXIN, TrainableModel):
         y = _labels(y, predicted.shape[0]) if predicted.ndim == 1 else np.asarray(y)
         if y.shape != predicted.shape:
             raise TrainingError(f"y has shape {y.shape}; expected {predicted.shape} like predict(X)")
+        weights = self._sample_weight(sample_weight, predicted.shape[0])
         hits = (y == predicted) if y.ndim == 1 else np.all(y == predicted, axis=1)
-        return float(np.average(hits, weights=sample_weight))
+        return float(np.average(hits, weights=weights))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse
 
+from qnn_core import checks
 from qnn_core.algorithms.classifiers import vqc_circuit
 from qnn_core.algorithms.trainable_model import (
     HAS_SKLEARN,
@@ -68,10 +69,8 @@ class NeuralNetworkRegressor(*_MIXIN, TrainableModel):
     def _prepare(self, x, y):
         if scipy.sparse.issparse(y):
             y = y.toarray()
-        try:
-            targets = np.array(y, dtype=float)
-        except (TypeError, ValueError) as exc:
-            raise TrainingError(f"y could not be read as real numbers ({exc})") from None
+        targets = np.array(checks.real_array(y, "y", error=TrainingError, finite=False,
+                                             allow_bool=True))
         shape = (x.shape[0], *self._neural_network.output_shape)
         if targets.size != int(np.prod(shape)) or targets.ndim == 0 or len(targets) != shape[0]:
             raise TrainingError(f"y has shape {targets.shape}; expected {shape} (one target per "
@@ -91,10 +90,10 @@ class NeuralNetworkRegressor(*_MIXIN, TrainableModel):
         predicted = self.predict(X)
         if scipy.sparse.issparse(y):
             y = y.toarray()
-        y = np.asarray(y, dtype=float)
-        if y.size != predicted.size or len(y) != len(predicted):
+        y = checks.real_array(y, "y", error=TrainingError, allow_bool=True)
+        if y.ndim == 0 or y.size != predicted.size or len(y) != len(predicted):
             raise TrainingError(f"y has shape {y.shape}; expected {predicted.shape} like predict(X)")
-        return r2_score(y, predicted, sample_weight)
+        return r2_score(y, predicted, self._sample_weight(sample_weight, len(predicted)))
 
 
 class VQR(NeuralNetworkRegressor):

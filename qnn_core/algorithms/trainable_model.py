@@ -39,6 +39,7 @@ from collections.abc import Callable
 import numpy as np
 import scipy.sparse
 
+from qnn_core import checks
 from qnn_core.algorithms.losses import Loss, get_loss
 from qnn_core.exceptions import InputTypeError, TrainingError
 from qnn_core.algorithms.serializable_model import SerializableModelMixin
@@ -77,10 +78,8 @@ def validate_features(X, num_inputs: int) -> np.ndarray:
     """
     if scipy.sparse.issparse(X):
         X = X.toarray()
-    try:
-        x = np.array(X, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TrainingError(f"X could not be read as real numbers ({exc}); got {X!r:.200}") from None
+    # strings, None, complex numbers and ragged rows are InputTypeError (bools are 0/1)
+    x = np.array(checks.real_array(X, "X", error=TrainingError, finite=False, allow_bool=True))
     if x.ndim == 1 and num_inputs == 1:
         x = x.reshape(-1, 1)
     elif x.ndim == 1 and x.shape[0] == num_inputs:
@@ -212,6 +211,11 @@ class TrainableModel(SerializableModelMixin, _EstimatorBase):
         if callback is not None and not callable(callback):
             raise InputTypeError(f"callback is a {type(callback).__name__}; expected None or a "
                                  "callable callback(weights, loss)")
+        checks.boolean(warm_start, "warm_start")
+        checks.boolean(verbose, "verbose")
+        checks.seed(seed, "seed", error=TrainingError)
+        if initial_point is not None:
+            checks.real_array(initial_point, "initial_point", error=TrainingError)
         self._loss = get_loss(loss)
         self._neural_network = neural_network
         self._optimizer = SLSQP() if optimizer is None else optimizer
@@ -224,6 +228,14 @@ class TrainableModel(SerializableModelMixin, _EstimatorBase):
         self._params = {"neural_network": neural_network, "loss": loss, "optimizer": optimizer,
                         "warm_start": warm_start, "initial_point": initial_point,
                         "callback": callback, "verbose": verbose, "seed": seed}
+
+    @staticmethod
+    def _sample_weight(sample_weight, num_samples: int):
+        """None, or float64 ``(num_samples,)`` of finite weights (TrainingError / InputTypeError)."""
+        if sample_weight is None:
+            return None
+        return checks.real_array(sample_weight, "sample_weight", shape=(num_samples,),
+                                 error=TrainingError)
 
     # --- scikit-learn estimator protocol -------------------------------------------------------
     def get_params(self, deep: bool = True) -> dict:
@@ -348,10 +360,7 @@ class TrainableModel(SerializableModelMixin, _EstimatorBase):
             return np.random.default_rng(self._seed).random(num_weights)
         else:  # qiskit-machine-learning's draw, from its global generator
             return algorithm_globals.random.random(num_weights)
-        try:
-            x0 = np.array(point, dtype=float).reshape(-1)
-        except (TypeError, ValueError) as exc:
-            raise TrainingError(f"{origin} could not be read as real numbers ({exc})") from None
+        x0 = np.array(checks.real_array(point, origin, error=TrainingError)).reshape(-1)
         if x0.size != num_weights:
             raise TrainingError(f"{origin} has {x0.size} values; expected {num_weights}, one per "
                                 "weight of the network")

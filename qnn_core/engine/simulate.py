@@ -51,7 +51,10 @@ _CHUNK_BYTES = 1 << 30  # the chunk budget's ceiling (tests lower it to force ch
 
 def real_dtype(dtype) -> np.dtype:
     """float64 for complex128, float32 for complex64; anything else is an error."""
-    dt = np.dtype(dtype)
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:  # not a dtype at all ('x', an object)
+        raise InputTypeError(f"dtype is {dtype!r:.60}; expected complex128 or complex64") from None
     if dt == np.complex128:
         return np.dtype(np.float64)
     if dt == np.complex64:

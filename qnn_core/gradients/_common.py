@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qnn_core import checks
 from qnn_core.circuit.parameter import Parameter
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.engine.outcomes import bit_table, clbit_qubits
@@ -31,6 +32,7 @@ __all__ = [
     "observable_key",
     "measured_layout",
     "check_epsilon",
+    "check_primitive",
 ]
 
 
@@ -69,17 +71,11 @@ def _check_count(seq: list, expected: int, what: str) -> None:
 
 def _values(value, circuit: QuantumCircuit, i: int) -> np.ndarray:
     p = circuit.num_parameters
-    try:
-        v = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise GradientError(f"parameter_values[{i}] is not a sequence of real numbers; got "
-                            f"{value!r:.100}") from None
+    what = f"parameter_values[{i}]"
+    v = checks.real_array(value, what, error=GradientError, allow_bool=True)
     if v.shape != (p,):
-        raise GradientError(f"parameter_values[{i}] has shape {v.shape}; expected ({p},) for the "
+        raise GradientError(f"{what} has shape {v.shape}; expected ({p},) for the "
                             f"{p} parameters of circuits[{i}]")
-    if not np.all(np.isfinite(v)):
-        raise GradientError(f"parameter_values[{i}] contains {v[~np.isfinite(v)][0]}; expected "
-                            "finite numbers")
     return np.array(v)
 
 
@@ -173,11 +169,15 @@ def measured_layout(circuit: QuantumCircuit) -> tuple[list[int], np.ndarray]:
 
 
 def check_epsilon(epsilon) -> float:
-    """``epsilon`` as a positive finite float, else GradientError."""
-    try:
-        eps = float(epsilon)
-    except (TypeError, ValueError):
-        raise GradientError(f"epsilon is {epsilon!r}; expected a positive number") from None
-    if not (np.isfinite(eps) and eps > 0):
+    """``epsilon`` as a positive finite float (not a bool, not a str), else GradientError /
+    InputTypeError."""
+    eps = checks.real_number(epsilon, "epsilon", error=GradientError)
+    if not eps > 0:
         raise GradientError(f"epsilon is {epsilon!r}; expected a positive number")
     return eps
+
+
+def check_primitive(primitive, what: str, expected: str):
+    """``primitive`` if it has a ``run`` method (a qnn_core or Qiskit V2 primitive), else
+    InputTypeError naming its type."""
+    return checks.runner(primitive, what, expected)

@@ -12,7 +12,9 @@ import numpy as np
 
 from qnn_core.engine.executor import check_executor
 from qnn_core.exceptions import GradientError
-from qnn_core.gradients._common import check_epsilon, estimator_items, sampler_items
+from qnn_core.gradients._common import (
+    check_epsilon, check_primitive, estimator_items, sampler_items,
+)
 from qnn_core.gradients._evaluate import evaluate_items
 from qnn_core.gradients.base import (
     EstimatorGradient, EstimatorGradientResult, SamplerGradient, SamplerGradientResult,
@@ -68,6 +70,7 @@ class FiniteDiffEstimatorGradient(EstimatorGradient):
     """
 
     def __init__(self, estimator, epsilon: float, method: str = "central", *, executor=None):
+        check_primitive(estimator, "estimator", "an Estimator (qnn_core.primitives.Estimator)")
         self._epsilon = check_epsilon(epsilon)
         self._method = _check_method(method)
         self._estimator = estimator
@@ -94,6 +97,7 @@ class FiniteDiffSamplerGradient(SamplerGradient):
     (outcomes little-endian over the clbits). ``executor``: as for the estimator gradient."""
 
     def __init__(self, sampler, epsilon: float, method: str = "central", *, executor=None):
+        check_primitive(sampler, "sampler", "a Sampler (qnn_core.primitives.Sampler)")
         self._epsilon = check_epsilon(epsilon)
         self._method = _check_method(method)
         self._sampler = sampler

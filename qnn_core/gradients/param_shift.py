@@ -31,7 +31,9 @@ from qnn_core.circuit.parameter import ParameterExpression, compile_gradients
 from qnn_core.engine.executor import check_executor
 from qnn_core.engine.program import Program
 from qnn_core.exceptions import GradientError
-from qnn_core.gradients._common import JobItem, estimator_items, observable_key, sampler_items
+from qnn_core.gradients._common import (
+    JobItem, check_primitive, estimator_items, observable_key, sampler_items,
+)
 from qnn_core.gradients._evaluate import Points, expectations, probabilities
 from qnn_core.gradients.base import (
     EstimatorGradient, EstimatorGradientResult, SamplerGradient, SamplerGradientResult,
@@ -213,6 +215,7 @@ class ParamShiftEstimatorGradient(EstimatorGradient):
     """
 
     def __init__(self, estimator, *, executor=None):
+        check_primitive(estimator, "estimator", "an Estimator (qnn_core.primitives.Estimator)")
         self._estimator = estimator
         self._executor = check_executor(executor)
 
@@ -241,6 +244,7 @@ class ParamShiftSamplerGradient(SamplerGradient):
     """
 
     def __init__(self, sampler, *, executor=None):
+        check_primitive(sampler, "sampler", "a Sampler (qnn_core.primitives.Sampler)")
         self._sampler = sampler
         self._executor = check_executor(executor)
 

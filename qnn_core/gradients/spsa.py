@@ -16,8 +16,11 @@ import numbers
 import numpy as np
 
 from qnn_core.engine.executor import check_executor
+from qnn_core import checks
 from qnn_core.exceptions import GradientError
-from qnn_core.gradients._common import check_epsilon, estimator_items, sampler_items
+from qnn_core.gradients._common import (
+    check_epsilon, check_primitive, estimator_items, sampler_items,
+)
 from qnn_core.gradients._evaluate import evaluate_items
 from qnn_core.gradients.base import (
     EstimatorGradient, EstimatorGradientResult, SamplerGradient, SamplerGradientResult,
@@ -51,6 +54,9 @@ def _gradients(primitive, items, epsilon: float, batch_size: int, rng, estimator
 
 def _init(gradient, primitive, epsilon: float, batch_size: int, seed, executor) -> None:
     """Check and store the options shared by both SPSA gradients."""
+    check_primitive(primitive, "estimator" if isinstance(gradient, EstimatorGradient) else
+                    "sampler", "a qnn_core primitive (Estimator or Sampler)")
+    checks.seed(seed, "seed", error=GradientError)
     gradient._executor = check_executor(executor)
     gradient._epsilon = check_epsilon(epsilon)
     gradient._batch_size = _check_batch_size(batch_size)

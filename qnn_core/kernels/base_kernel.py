@@ -17,6 +17,7 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
+from qnn_core import checks
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.exceptions import InputTypeError, ParameterError
 from qnn_core.kernels.gram import make_psd
@@ -38,11 +39,8 @@ def as_feature_map(feature_map) -> QuantumCircuit:
 
 def as_points(values, num_features: int, what: str) -> np.ndarray:
     """``values`` as float64 ``(N, num_features)``; a 1-D array is one point (as qiskit-ml)."""
-    try:
-        v = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"{what} could not be read as real numbers ({exc}); got "
-                             f"{values!r:.200}") from None
+    # strings, None, complex numbers and ragged rows are InputTypeError (bools are 0/1)
+    v = checks.real_array(values, what, error=ParameterError, finite=False, allow_bool=True)
     if v.ndim == 1:
         v = v.reshape(1, -1)
     if v.ndim != 2:
@@ -67,7 +65,7 @@ class BaseKernel(ABC):
     def __init__(self, *, feature_map: QuantumCircuit | None = None, enforce_psd: bool = True) -> None:
         self._feature_map = as_feature_map(feature_map)
         self._num_features = self._feature_map.num_parameters
-        self._enforce_psd = bool(enforce_psd)
+        self._enforce_psd = checks.boolean(enforce_psd, "enforce_psd")
 
     @abstractmethod
     def evaluate(self, x_vec: np.ndarray, y_vec: np.ndarray | None = None) -> np.ndarray:

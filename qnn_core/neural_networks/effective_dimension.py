@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import logsumexp
 
+from qnn_core import checks
 from qnn_core.exceptions import QNNError
 from qnn_core.neural_networks.estimator_qnn import EstimatorQNN
 from qnn_core.utils.algorithm_globals import algorithm_globals
@@ -83,7 +84,7 @@ class EffectiveDimension:
             if kind == "weight":
                 return algorithm_globals.random.uniform(0, 1, size=(int(samples), width))
             return algorithm_globals.random.normal(0, 1, size=(int(samples), width))
-        array = np.asarray(samples, dtype=float)
+        array = np.array(checks.real_array(samples, f"{kind}_samples", error=QNNError))
         if array.ndim != 2 or array.shape[1] != width or array.shape[0] == 0:
             raise QNNError(f"{kind}_samples has shape {array.shape}; expected (num_samples, "
                            f"{width}) or an int number of samples")
@@ -135,7 +136,7 @@ class EffectiveDimension:
     def get_effective_dimension(self, dataset_size) -> np.ndarray | float:
         """Effective dimension for ``dataset_size`` (an int, or an array of sizes: one value
         each). Every size must be > 1."""
-        sizes = np.asarray(dataset_size, dtype=float)
+        sizes = checks.real_array(dataset_size, "dataset_size", error=QNNError)
         if sizes.size == 0 or np.any(sizes <= 1) or not np.all(np.isfinite(sizes)):
             raise QNNError(f"dataset_size is {dataset_size!r}; expected sizes > 1")
         grads, outputs = self.run_monte_carlo()

@@ -21,18 +21,21 @@ See docs/qnn-differences.md for every deliberate difference from qiskit-machine-
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
+from qnn_core import checks
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.exceptions import InputTypeError, QNNError
-from qnn_core.gradients.base import estimator_task_gradients, estimator_task_vjp
+from qnn_core.gradients.base import (
+    EstimatorGradient, SamplerGradient, estimator_task_gradients, estimator_task_vjp,
+)
 from qnn_core.gradients.param_shift import ParamShiftEstimatorGradient
 from qnn_core.gradients.reverse import ReverseEstimatorGradient
 from qnn_core.neural_networks.neural_network import NeuralNetwork, check_circuit
 from qnn_core.operators.sparse_pauli_op import SparsePauliOp, as_sparse_pauli_op
 from qnn_core.primitives.estimator import Estimator, estimator_task, task_expectations
+from qnn_core.primitives.pubs import check_hermitian
+from qnn_core.primitives.sampler import Sampler
 
 __all__ = ["EstimatorQNN"]
 
@@ -43,16 +46,22 @@ def _observables(observables, circuit: QuantumCircuit) -> tuple[SparsePauliOp, .
         return (SparsePauliOp("Z" * n),)
     if isinstance(observables, (str, SparsePauliOp)):
         observables = [observables]
+    if not isinstance(observables, (list, tuple, np.ndarray)):
+        raise InputTypeError(f"observables is {checks.describe(observables)}; expected None, a "
+                             "SparsePauliOp or Pauli label, or a sequence of them")
     ops = tuple(as_sparse_pauli_op(o, num_qubits=n) for o in observables)
     if not ops:
         raise QNNError("observables is empty; expected at least one observable (or None for Z^n)")
+    for i, op in enumerate(ops):  # the Estimator's and the gradients' check, at construction
+        check_hermitian(op, f"observables[{i}]")
     return ops
 
 
 def _precision(value, what: str) -> float:
-    if not isinstance(value, numbers.Real) or not np.isfinite(value) or value < 0:
+    number = checks.real_number(value, what, error=QNNError)  # a bool or a str is refused
+    if number < 0:
         raise QNNError(f"{what} is {value!r}; expected a finite number >= 0")
-    return float(value)
+    return number
 
 
 class EstimatorQNN(NeuralNetwork):
@@ -87,14 +96,17 @@ class EstimatorQNN(NeuralNetwork):
         check_circuit(circuit)
         ops = _observables(observables, circuit)
         precision = _precision(default_precision, "default_precision")
+        if estimator is not None:
+            checks.runner(estimator, "estimator", "an Estimator (qnn_core.primitives.Estimator)",
+                          refuse=(Sampler, EstimatorGradient, SamplerGradient))
+        if gradient is not None:
+            checks.runner(gradient, "gradient", "an estimator gradient (qnn_core.gradients)",
+                          refuse=(Estimator, Sampler, SamplerGradient))
         super().__init__(circuit=circuit, input_params=input_params, weight_params=weight_params,
                          sparse=False, output_shape=len(ops), input_gradients=input_gradients,
                          dtype=dtype)
         if estimator is None:
             estimator = Estimator(default_precision=precision, dtype=dtype)
-        elif not hasattr(estimator, "run"):
-            raise InputTypeError(f"estimator is a {type(estimator).__name__}; expected a "
-                                 "qnn_core.primitives.Estimator")
         if gradient is None:
             own = float(getattr(estimator, "default_precision", 0.0) or 0.0)
             gradient = (ParamShiftEstimatorGradient(estimator) if max(precision, own) > 0

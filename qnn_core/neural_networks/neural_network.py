@@ -28,6 +28,7 @@ import numbers
 
 import numpy as np
 
+from qnn_core import checks
 from qnn_core.circuit.parameter import Parameter
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.exceptions import InputTypeError, MissingDependencyError, ParameterError, QNNError
@@ -45,7 +46,10 @@ def check_circuit(circuit) -> None:
 
 def _check_dtype(dtype) -> np.dtype:
     """complex128 or complex64 as a NumPy dtype; InputTypeError for anything else."""
-    dt = np.dtype(dtype)
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise InputTypeError(f"dtype is {dtype!r:.60}; expected complex128 or complex64") from None
     if dt not in (np.complex128, np.complex64):
         raise InputTypeError(f"dtype is {dt}; expected complex128 or complex64")
     return dt
@@ -126,11 +130,9 @@ def _finite(values: np.ndarray, what: str) -> None:
 
 
 def _as_float_array(data, what: str) -> np.ndarray:
-    try:
-        return np.array(data, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"{what} could not be read as real numbers ({exc}); got "
-                             f"{data!r:.200}") from None
+    """float64 of ``data``: bools are 0/1 (as qiskit-machine-learning); strings, None, complex
+    numbers and ragged nestings are InputTypeError (complex is not truncated)."""
+    return checks.real_array(data, what, error=ParameterError, finite=False, allow_bool=True)
 
 
 class NeuralNetwork:
@@ -142,6 +144,8 @@ class NeuralNetwork:
     def __init__(self, *, circuit: QuantumCircuit, input_params, weight_params, sparse: bool,
                  output_shape, input_gradients: bool, dtype) -> None:
         check_circuit(circuit)
+        checks.boolean(sparse, "sparse")
+        checks.boolean(input_gradients, "input_gradients")
         inputs = _as_parameter_list(input_params, "input_params")
         weights = _as_parameter_list(weight_params, "weight_params")
         cols = parameter_columns(circuit.parameters, inputs, weights)
@@ -183,7 +187,7 @@ class NeuralNetwork:
 
     @input_gradients.setter
     def input_gradients(self, value: bool) -> None:
-        self._input_gradients = bool(value)
+        self._input_gradients = checks.boolean(value, "input_gradients")
 
     @property
     def input_params(self) -> list[Parameter]:

@@ -34,12 +34,16 @@ import warnings
 
 import numpy as np
 
+from qnn_core import checks
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.exceptions import InputTypeError, QNNError
-from qnn_core.gradients.base import sampler_task_gradients, sampler_task_vjp
+from qnn_core.gradients.base import (
+    EstimatorGradient, SamplerGradient, sampler_task_gradients, sampler_task_vjp,
+)
 from qnn_core.gradients.param_shift import ParamShiftSamplerGradient
 from qnn_core.gradients.reverse import ReverseSamplerGradient
 from qnn_core.neural_networks.neural_network import NeuralNetwork, as_output_shape, check_circuit
+from qnn_core.primitives.estimator import Estimator
 from qnn_core.primitives.sampler import (
     Sampler, group_outcomes, measured_clbits, sampler_task, task_probabilities,
 )
@@ -101,12 +105,20 @@ class SamplerQNN(NeuralNetwork):
                  gradient=None, input_gradients: bool = False, dtype=np.complex128,
                  executor=None) -> None:
         check_circuit(circuit)
+        if sampler is not None:
+            checks.runner(sampler, "sampler", "a Sampler (qnn_core.primitives.Sampler)",
+                          refuse=(Estimator, EstimatorGradient, SamplerGradient))
+        if gradient is not None:
+            checks.runner(gradient, "gradient", "a sampler gradient (qnn_core.gradients)",
+                          refuse=(Estimator, Sampler, EstimatorGradient))
         self._executor = executor  # checked by sampler_task (the primitives' layer)
         measured = circuit
         if not measured_clbits(circuit)[0]:
             measured = circuit.copy()
             measured.measure_all()
         clbits, _ = measured_clbits(measured)
+        checks.check_bytes(8 << len(clbits), f"the outcome table of the {len(clbits)} measured "
+                           f"bits (2**{len(clbits)} outcomes, int64)")
         self._num_measured = len(clbits)
         self._num_outcomes = 1 << len(clbits)
         shape, index_map = self._interpretation(interpret, output_shape)
@@ -115,9 +127,6 @@ class SamplerQNN(NeuralNetwork):
                          dtype=dtype)
         if sampler is None:
             sampler = Sampler(default_shots=None, dtype=dtype)
-        elif not hasattr(sampler, "run"):
-            raise InputTypeError(f"sampler is a {type(sampler).__name__}; expected a "
-                                 "qnn_core.primitives.Sampler")
         if gradient is None:
             exact = getattr(sampler, "default_shots", None) is None
             gradient = ReverseSamplerGradient(dtype=dtype) if exact else ParamShiftSamplerGradient(sampler)

@@ -22,7 +22,9 @@ import os
 
 import numpy as np
 
-from qnn_core.optimizers.base import CALLBACK, Evaluation, Optimizer, forward_difference_gradient
+from qnn_core.optimizers.base import (
+    CALLBACK, Evaluation, Optimizer, forward_difference_gradient, check_options,
+)
 from qnn_core.optimizers.result import OptimizerResult
 
 __all__ = ["ADAM"]
@@ -48,6 +50,9 @@ class ADAM(Optimizer):
                  beta_1: float = 0.9, beta_2: float = 0.99, noise_factor: float = 1e-8,
                  eps: float = 1e-10, amsgrad: bool = False, snapshot_dir: str | None = None,
                  callback: CALLBACK | None = None) -> None:
+        check_options({"maxiter": maxiter, "tol": tol, "lr": lr, "beta_1": beta_1,
+                       "beta_2": beta_2, "noise_factor": noise_factor, "eps": eps,
+                       "amsgrad": amsgrad})
         self._maxiter = maxiter
         self._tol = tol
         self._lr = lr

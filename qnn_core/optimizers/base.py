@@ -17,11 +17,12 @@ from enum import IntEnum
 
 import numpy as np
 
+from qnn_core import checks
 from qnn_core.exceptions import InputTypeError, TrainingError
 from qnn_core.optimizers.result import OptimizerResult
 
 __all__ = ["Optimizer", "OptimizerSupportLevel", "Evaluation", "as_point",
-           "forward_difference_gradient", "CALLBACK"]
+           "forward_difference_gradient", "check_options", "CALLBACK"]
 
 CALLBACK = Callable[[np.ndarray, float], None]
 
@@ -31,12 +32,61 @@ CALLBACK = Callable[[np.ndarray, float], None]
 _MEMO_SIZE = 64
 
 
+# The numeric options of the optimizers, by name (None means "not set" and is skipped).
+_COUNT_OPTIONS = frozenset({"maxiter", "maxfun", "maxfev", "max_eval", "last_avg",
+                            "hessian_delay", "reset_interval", "sample_size_factor",
+                            "max_failed_rejection_sampling", "averaging", "perturbation_dims"})
+_REAL_OPTIONS = frozenset({"tol", "lr", "beta_1", "beta_2", "noise_factor", "eps", "rhobeg",
+                           "ftol", "gtol", "accuracy", "xtol", "factr", "param_tol",
+                           "sampling_radius", "initial_step_size", "min_step_size",
+                           "step_size_multiplier", "armijo_parameter", "min_gradient_norm",
+                           "allowed_increase", "regularization"})
+_FLAG_OPTIONS = frozenset({"disp", "amsgrad", "blocking", "trust_region", "second_order"})
+
+
+def check_options(options: dict) -> None:
+    """Check the optimizer options ``{name: value}`` whose names are known: counts are ints
+    >= 0 (not floats, strings or bools), real options finite real numbers, flags True/False.
+    Other names (scipy's own options) pass through to scipy."""
+    for key, value in options.items():
+        if value is None:
+            continue
+        if key in _COUNT_OPTIONS:
+            checks.integer(value, key, minimum=0, error=TrainingError)
+        elif key in _REAL_OPTIONS:
+            checks.real_number(value, key, error=TrainingError)
+        elif key in _FLAG_OPTIONS:
+            checks.boolean(value, key)
+
+
+def _check_bounds(bounds, size: int) -> None:
+    """``bounds``: one ``(low, high)`` pair per value, each None or a real number (not NaN),
+    ``low <= high``; InputTypeError / TrainingError naming the pair otherwise."""
+    if isinstance(bounds, (str, bytes)) or not isinstance(bounds, Sequence | np.ndarray):
+        raise InputTypeError(f"bounds is {checks.describe(bounds)}; expected None or a sequence "
+                             "of (low, high) pairs")
+    if len(bounds) != size:
+        raise TrainingError(f"bounds has {len(bounds)} entries; expected one (low, high) pair "
+                            f"per value of x0 ({size})")
+    for i, pair in enumerate(bounds):
+        if isinstance(pair, (str, bytes)) or not isinstance(pair, Sequence | np.ndarray) \
+                or len(pair) != 2:
+            raise InputTypeError(f"bounds[{i}] is {checks.describe(pair)}; expected a pair "
+                                 "(low, high)")
+        low, high = (None if v is None else checks.real_number(v, f"bounds[{i}]", finite=False,
+                                                               error=TrainingError)
+                     for v in pair)
+        if low is not None and high is not None and not low <= high:
+            raise TrainingError(f"bounds[{i}] is {tuple(pair)!r}; expected low <= high")
+        if any(v is not None and np.isnan(v) for v in (low, high)):
+            raise TrainingError(f"bounds[{i}] is {tuple(pair)!r}; expected numbers, not NaN")
+
+
 def as_point(x0, what: str = "x0") -> np.ndarray:
     """``x0`` as a new float64 ``(n,)`` array (any shape with n elements is flattened)."""
-    try:
-        x = np.array(x0, dtype=float).reshape(-1)
-    except (TypeError, ValueError) as exc:
-        raise TrainingError(f"{what} could not be read as real numbers ({exc}); got {x0!r:.200}") from None
+    # strings, None, complex numbers and ragged rows are InputTypeError (bools are 0/1)
+    x = np.array(checks.real_array(x0, what, error=TrainingError, finite=False,
+                                   allow_bool=True)).reshape(-1)
     if x.size == 0:
         raise TrainingError(f"{what} is empty; expected at least one value to optimize")
     if not np.all(np.isfinite(x)):
@@ -216,9 +266,8 @@ class Optimizer:
             if cb is not None and not callable(cb):
                 raise InputTypeError(f"{name} is a {type(cb).__name__}; expected None or a callable "
                                      "callback(weights, loss)")
-        if bounds is not None and len(bounds) != x.size:
-            raise TrainingError(f"bounds has {len(bounds)} entries; expected one (low, high) pair "
-                                f"per value of x0 ({x.size})")
+        if bounds is not None:
+            _check_bounds(bounds, x.size)
         evaluation = Evaluation(fun, jac, x.size, (self.callback, callback))
         return self._minimize(evaluation, x, bounds)
 

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from qnn_core import checks
 from qnn_core.exceptions import TrainingError
-from qnn_core.optimizers.base import CALLBACK, Evaluation, Optimizer
+from qnn_core.optimizers.base import CALLBACK, Evaluation, Optimizer, check_options
 from qnn_core.optimizers.optimizer_utils import LearningRate
 from qnn_core.optimizers.result import OptimizerResult
 from qnn_core.optimizers.steppable_optimizer import (
@@ -52,12 +53,12 @@ def learning_rate_iterator(learning_rate, maxiter: int, what: str = "learning_ra
     ``learning_rate()`` for a callable returning an iterator (qiskit's convention)."""
     if isinstance(learning_rate, (int, float, np.floating, np.integer)) and not isinstance(
             learning_rate, bool):
-        return itertools.repeat(float(learning_rate))
+        return itertools.repeat(checks.real_number(learning_rate, what, error=TrainingError))
     if isinstance(learning_rate, (list, tuple, np.ndarray)):
         if len(learning_rate) < maxiter:
             raise TrainingError(f"{what} has {len(learning_rate)} entries; expected at least "
                                 f"maxiter = {maxiter}, one per iteration")
-        return iter(np.asarray(learning_rate, dtype=float))
+        return iter(checks.real_array(learning_rate, what, ndim=1, error=TrainingError))
     if callable(learning_rate):
         return iter(learning_rate())
     raise TrainingError(f"{what} is {learning_rate!r}; expected a number, a sequence of numbers "
@@ -80,6 +81,9 @@ class GradientDescent(Optimizer, SteppableOptimizer):
                  learning_rate: float | list[float] | np.ndarray | Callable[[], Iterator[float]] = 0.01,
                  tol: float = 1e-7, callback: CALLBACK | None = None,
                  perturbation: float | None = None) -> None:
+        check_options({"maxiter": maxiter, "tol": tol})
+        if perturbation is not None:
+            checks.real_number(perturbation, "perturbation", error=TrainingError)
         learning_rate_iterator(learning_rate, maxiter)  # validate now, not mid-run
         self.maxiter = maxiter
         self.learning_rate = learning_rate

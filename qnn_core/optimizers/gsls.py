@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from qnn_core.optimizers.base import CALLBACK, Evaluation, Optimizer, OptimizerSupportLevel
+from qnn_core.optimizers.base import (
+    CALLBACK, Evaluation, Optimizer, OptimizerSupportLevel, check_options,
+)
 from qnn_core.optimizers.result import OptimizerResult
 from qnn_core.utils.algorithm_globals import algorithm_globals
 
@@ -41,6 +43,7 @@ class GSLS(Optimizer):
                  min_gradient_norm: float = 1e-08, max_failed_rejection_sampling: int = 50, *,
                  callback: CALLBACK | None = None) -> None:
         values = dict(locals())
+        check_options({name: values[name] for name in self._OPTIONS})
         self._options = {name: values[name] for name in self._OPTIONS}
         self.callback = callback
 

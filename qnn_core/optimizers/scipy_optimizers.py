@@ -37,7 +37,9 @@ import scipy
 import scipy.optimize
 
 from qnn_core.exceptions import InputTypeError, TrainingError
-from qnn_core.optimizers.base import CALLBACK, Evaluation, Optimizer, OptimizerSupportLevel
+from qnn_core.optimizers.base import (
+    CALLBACK, Evaluation, Optimizer, OptimizerSupportLevel, check_options,
+)
 from qnn_core.optimizers.result import OptimizerResult
 from qnn_core.utils.algorithm_globals import algorithm_globals
 
@@ -81,6 +83,7 @@ class SciPyOptimizer(Optimizer):
         if isinstance(max_evals_grouped, bool) or not isinstance(max_evals_grouped, int) or (
                 max_evals_grouped < 1):
             raise TrainingError(f"max_evals_grouped is {max_evals_grouped!r}; expected an int >= 1")
+        check_options(kwargs)  # tol
         self._method = method.lower() if isinstance(method, str) else method
         self._options = dict(options or {})
         self._max_evals_grouped = max_evals_grouped
@@ -160,6 +163,7 @@ class SciPyOptimizer(Optimizer):
 
 
 def _merge(options: dict | None, named: dict) -> dict:
+    check_options(named)
     merged = dict(options or {})
     merged.update(named)
     return merged

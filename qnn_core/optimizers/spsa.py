@@ -28,8 +28,11 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import scipy.linalg
 
+from qnn_core import checks
 from qnn_core.exceptions import TrainingError
-from qnn_core.optimizers.base import CALLBACK, Evaluation, Optimizer, OptimizerSupportLevel
+from qnn_core.optimizers.base import (
+    CALLBACK, Evaluation, Optimizer, OptimizerSupportLevel, check_options,
+)
 from qnn_core.optimizers.gradient_descent import learning_rate_iterator
 from qnn_core.optimizers.result import OptimizerResult
 from qnn_core.utils.algorithm_globals import algorithm_globals
@@ -99,6 +102,11 @@ class SPSA(Optimizer):
                  initial_hessian: np.ndarray | None = None, callback: CALLBACK | None = None,
                  termination_checker: Callable[..., bool] | None = None, *,
                  seed: int | np.random.Generator | None = None) -> None:
+        check_options({"maxiter": maxiter, "blocking": blocking, "allowed_increase": allowed_increase,
+                       "trust_region": trust_region, "last_avg": last_avg,
+                       "perturbation_dims": perturbation_dims, "second_order": second_order,
+                       "regularization": regularization, "hessian_delay": hessian_delay})
+        checks.seed(seed, "seed", error=TrainingError)
         if (learning_rate is None) != (perturbation is None):
             raise TrainingError(f"learning_rate is {learning_rate!r} and perturbation is "
                                 f"{perturbation!r}; expected both set or both None (calibrated)")

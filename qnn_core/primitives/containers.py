@@ -28,6 +28,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from qnn_core.engine.measure import bitstrings, outcome_counts
+from qnn_core import checks
 from qnn_core.exceptions import InputTypeError, PrimitiveError
 
 __all__ = [
@@ -156,6 +157,22 @@ class PrimitiveResult:
 # ---- bit arrays -------------------------------------------------------------------------------
 
 
+def _check_loc(loc, shape: tuple) -> None:
+    """``loc``: None, a slice, an int or a tuple of ints/slices within ``shape`` (bools are 0/1, as
+    NumPy and Qiskit); InputTypeError for other types, PrimitiveError when out of range."""
+    if loc is None:
+        return
+    index = loc if isinstance(loc, tuple) else (loc,)
+    if len(index) > len(shape):
+        raise PrimitiveError(f"loc {loc!r} has {len(index)} indices; the pub shape {shape} has "
+                             f"{len(shape)} axes")
+    for axis, (i, size) in enumerate(zip(index, shape)):
+        if isinstance(i, slice) or i is Ellipsis:
+            continue
+        checks.integer(i, f"loc {loc!r} (axis {axis})", minimum=-size, maximum=size - 1,
+                       error=PrimitiveError, allow_bool=True)
+
+
 def _num_bytes(num_bits: int) -> int:
     return (num_bits + 7) // 8
 
@@ -272,6 +289,7 @@ class BitArray:
         return f"BitArray(<shape={self.shape}, num_shots={self.num_shots}, num_bits={self.num_bits}>)"
 
     def _rows(self, loc) -> np.ndarray:
+        _check_loc(loc, self.shape)
         arr = self._array if loc is None else self._array[loc]
         if arr.ndim < 2:
             raise IndexError(f"loc {loc!r} indexes into the shots; expected an index of the "
@@ -315,7 +333,15 @@ class BitArray:
 
     def slice_shots(self, indices) -> "BitArray":
         """The shots ``indices`` (int or sequence) of every position."""
-        idx = np.atleast_1d(np.asarray(indices, dtype=np.int64))
+        idx = np.atleast_1d(checks.real_array(indices, "indices", ndim=(0, 1),
+                                              error=PrimitiveError))
+        if idx.size and np.asarray(indices).dtype.kind not in "iu":
+            raise InputTypeError(f"indices is {checks.describe(indices)}; expected shot indices "
+                                 "(ints)")
+        idx = idx.astype(np.int64)
+        if np.any((idx < -self.num_shots) | (idx >= self.num_shots)):
+            raise PrimitiveError(f"indices {idx.tolist()!r:.80} are out of range for "
+                                 f"{self.num_shots} shots")
         return BitArray(self._array[..., idx, :], self._num_bits)
 
     def reshape(self, *shape) -> "BitArray":
@@ -374,6 +400,7 @@ class ProbabilityArray:
         distribution and a batch gives the mean over all positions -- the distribution of the
         union of equal-shot samples, the exact counterpart of ``BitArray.get_counts()``.
         """
+        _check_loc(loc, self.shape)
         probs = self.probabilities if loc is None else self.probabilities[loc]
         if probs.ndim < 1:
             raise IndexError(f"loc {loc!r} indexes into the outcomes; expected an index of the "

@@ -38,17 +38,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qnn_core import checks
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.engine.measure import observables_to_masks, table_expectations
 from qnn_core.engine.executor import check_executor, map_rows
 from qnn_core.engine.program import Program, check_reset_support, compile_circuit
 from qnn_core.engine.simulate import StateCache, binding_row_bytes, real_dtype, run_chunks
+from qnn_core.exceptions import ParameterError, PrimitiveError
 from qnn_core.operators.sparse_pauli_op import SparsePauliOp
 from qnn_core.primitives.containers import DataBin, PrimitiveResult, PubResult
 from qnn_core.primitives.job import Job
 from qnn_core.primitives.pubs import (
     EstimatorPub, as_pub_list, check_precision, coerce_estimator_pub, flat_rows,
-    unique_rows,
+    raise_user_row, unique_rows,
 )
 
 __all__ = ["Estimator", "EstimatorTask", "estimator_task", "task_expectations"]
@@ -115,6 +117,7 @@ class Estimator:
 
     def __init__(self, *, default_precision: float = 0.0, seed=None, dtype=np.complex128,
                  executor=None):
+        checks.seed(seed, "seed", error=PrimitiveError)
         self._executor = check_executor(executor)
         self._default_precision = check_precision(default_precision, "default_precision")
         real_dtype(dtype)  # validates
@@ -166,8 +169,11 @@ class Estimator:
         The final states are offered to ``task.states`` for a following backward pass.
         """
         executor = self._executor if task.executor is None else task.executor
-        evs = _expectation_table(task.program, task.paulis, values, self._dtype, task.states,
-                                 executor)
+        try:
+            evs = _expectation_table(task.program, task.paulis, values, self._dtype, task.states,
+                                     executor)
+        except ParameterError as error:  # an angle check on one chunk: name the user's row
+            raise_user_row(task.program, values, error)
         if precision > 0:
             evs = evs + self._rng.normal(0.0, precision, size=evs.shape)
         return evs
@@ -215,8 +221,12 @@ def _exact_values(pub: EstimatorPub, shape: tuple[int, ...], dtype, executor=Non
     rows, inverse = unique_rows(flat_rows(values))
     observables = list(pub.observables.ravel())
     check_reset_support(pub.program, observables)
-    table = _expectation_table(pub.program, observables_to_masks(observables, pub.circuit.num_qubits),
-                               rows, dtype, None, executor)
+    try:
+        table = _expectation_table(pub.program,
+                                   observables_to_masks(observables, pub.circuit.num_qubits),
+                                   rows, dtype, None, executor)
+    except ParameterError as error:  # found on the distinct rows: name the user's row
+        raise_user_row(pub.program, flat_rows(values), error)
     row_index = inverse.reshape(param_shape)
     obs_index = np.arange(len(observables)).reshape(pub.observables.shape)
     row_index, obs_index = np.broadcast_arrays(row_index, obs_index)

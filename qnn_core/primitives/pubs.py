@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qnn_core import checks
 from qnn_core.circuit.parameter import Parameter
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.engine.program import Program, compile_circuit
@@ -44,6 +45,7 @@ __all__ = [
     "check_hermitian",
     "flat_rows",
     "unique_rows",
+    "raise_user_row",
 ]
 
 _HERMITIAN_ATOL = 100 * np.finfo(float).eps  # numpy.real_if_close's default, as Qiskit uses
@@ -83,18 +85,19 @@ class SamplerPub:
 
 
 def check_precision(value, what: str = "precision") -> float:
-    """A finite real number >= 0, else PrimitiveError."""
-    if not isinstance(value, numbers.Real) or isinstance(value, bool) or not np.isfinite(value) \
-            or value < 0:
+    """A finite real number >= 0 (not a bool, not a str), else PrimitiveError / InputTypeError."""
+    number = checks.real_number(value, what, error=PrimitiveError)
+    if number < 0:
         raise PrimitiveError(f"{what} is {value!r}; expected a finite real number >= 0")
-    return float(value)
+    return number
 
 
 def check_shots(value, what: str = "shots") -> int:
-    """An integer >= 1, else PrimitiveError."""
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
+    """An integer >= 1 (not a bool, not a float), else PrimitiveError / InputTypeError."""
+    number = checks.integer(value, what, error=PrimitiveError)
+    if number < 1:
         raise PrimitiveError(f"{what} is {value!r}; expected a positive integer")
-    return int(value)
+    return number
 
 
 def _check_circuit(circuit, where: str) -> Program:
@@ -105,15 +108,9 @@ def _check_circuit(circuit, where: str) -> Program:
 
 
 def _real_array(values, what: str) -> np.ndarray:
-    arr = np.asarray(values)
-    if arr.dtype == object or np.iscomplexobj(arr) or not (
-            np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise ParameterError(f"{what} has dtype {arr.dtype} ({values!r:.120}); expected real numbers")
-    arr = arr.astype(float)
-    if not np.all(np.isfinite(arr)):
-        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
-        raise ParameterError(f"{what} holds {arr[bad]} at index {bad}; expected finite numbers")
-    return arr
+    """float64 of ``values``: bools are 0/1 (as Qiskit's BindingsArray); strings, None, complex
+    and ragged nestings are InputTypeError, NaN and infinities ParameterError."""
+    return checks.real_array(values, what, error=ParameterError, allow_bool=True)
 
 
 def _with_parameter_axis(arr: np.ndarray, count: int, what: str) -> np.ndarray:
@@ -145,7 +142,12 @@ def _parameter_array_from_dict(params, values: Mapping, what: str) -> np.ndarray
     position = {p.name: i for i, p in enumerate(params)}
     blocks, seen = [], set()
     for key, val in values.items():
-        keys = (key,) if isinstance(key, (Parameter, str)) else tuple(key)
+        try:
+            keys = (key,) if isinstance(key, (Parameter, str)) else tuple(key)
+        except TypeError:  # not a parameter, a name, nor an iterable of them (an int)
+            raise PrimitiveError(f"{what}: key {checks.describe(key)} is not a parameter of the "
+                                 f"circuit; expected a Parameter, a name or a tuple of them "
+                                 f"(it has {list(position)})") from None
         names = [k.name if isinstance(k, Parameter) else k for k in keys]
         for name in names:
             if not isinstance(name, str) or name not in position:
@@ -284,6 +286,20 @@ def coerce_sampler_pub(pub, index: int) -> SamplerPub:
 def flat_rows(values: np.ndarray) -> np.ndarray:
     """``(*shape, P)`` → ``(prod(shape), P)`` (also when P == 0, where ``reshape(-1, P)`` fails)."""
     return values.reshape(int(np.prod(values.shape[:-1], dtype=np.int64)), values.shape[-1])
+
+
+def raise_user_row(program: Program, rows: np.ndarray, error: ParameterError):
+    """Re-raise an angle ``error`` found on a reduced or chunked batch with the row of ``rows``.
+
+    The primitives bind distinct rows only (and chunk large batches), so the row an angle check
+    names counts rows of that batch; evaluating the angles of the user's ``rows (batch, P)``
+    again (on this error path only) names the row the user gave.
+    """
+    try:
+        program.angle_fn(rows)
+    except ParameterError as user_error:
+        raise user_error from None
+    raise error
 
 
 def unique_rows(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -42,20 +42,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qnn_core import checks
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.engine.measure import probabilities, sample_indices
 from qnn_core.engine.outcomes import bit_table, clbit_qubits
 from qnn_core.engine.program import Program, compile_circuit
 from qnn_core.engine.executor import check_executor, map_rows
 from qnn_core.engine.simulate import StateCache, binding_row_bytes, real_dtype, run_chunks
-from qnn_core.exceptions import PrimitiveError
+from qnn_core.exceptions import ParameterError, PrimitiveError
 from qnn_core.primitives.containers import (
     BitArray, DataBin, PrimitiveResult, ProbabilityArray, SamplerPubResult,
 )
 from qnn_core.primitives.job import Job
 from qnn_core.primitives.pubs import (
     SamplerPub, as_pub_list, check_shots, coerce_sampler_pub, flat_rows,
-    unique_rows,
+    raise_user_row, unique_rows,
 )
 
 __all__ = [
@@ -204,6 +205,10 @@ def _marginals(program: Program, rows: np.ndarray, dtype, qarg_lists: list,
     """Marginals ``(rows, 2**len(q))`` for each qubit list ``q`` of ``qarg_lists``, chunked by
     the engine's memory policy. With ``cache`` and a single chunk, the states are kept there.
     With an ``executor`` the chunks run there (:func:`qnn_core.engine.executor.map_rows`)."""
+    widest = max((len(q) for q in qarg_lists), default=0)
+    checks.check_bytes(8 * rows.shape[0] * sum(1 << len(q) for q in qarg_lists),
+                       f"the outcome probabilities of {rows.shape[0]} parameter set(s) over "
+                       f"{widest} measured qubits (float64)")
     if executor is not None and rows.shape[0]:
         row_bytes = ((2 << program.num_qubits) * real_dtype(dtype).itemsize
                      + binding_row_bytes(program))
@@ -244,6 +249,7 @@ class Sampler:
 
     def __init__(self, *, default_shots: int | None = 1024, seed=None, dtype=np.complex128,
                  executor=None):
+        checks.seed(seed, "seed", error=PrimitiveError)
         self._executor = check_executor(executor)
         self._default_shots = None if default_shots is None else check_shots(default_shots,
                                                                                "default_shots")
@@ -294,12 +300,14 @@ class Sampler:
         """
         shots = self._default_shots
         executor = self._executor if task.executor is None else task.executor
+        rows, inverse = (values, None) if shots is None else unique_rows(values)
+        try:
+            probs, = _marginals(task.program, rows, self._dtype, [task.qargs],
+                                task.states if shots is None else None, executor)
+        except ParameterError as error:  # an angle check on distinct rows: name the user's row
+            raise_user_row(task.program, values, error)
         if shots is None:
-            marginals, = _marginals(task.program, values, self._dtype, [task.qargs], task.states,
-                                    executor)
-            return _to_outcomes(task, marginals)
-        rows, inverse = unique_rows(values)
-        probs, = _marginals(task.program, rows, self._dtype, [task.qargs], None, executor)
+            return _to_outcomes(task, probs)
         indices = _sample_rows(probs, inverse, shots, self._rng)
         outcome = indices if task.outcome_of is None else task.outcome_of[indices]
         return _frequencies(outcome, task.num_outcomes)
@@ -314,12 +322,18 @@ class Sampler:
         if shots is None:
             distinct = [list(dict.fromkeys(q for q in qubits if q is not None))
                         for qubits in registers.values()]
+        else:
+            measured = sorted({q for qubits in registers.values() for q in qubits if q is not None})
+            distinct = [measured]
+        try:
             marginals = _marginals(pub.program, rows, self._dtype, distinct, None, executor)
+        except ParameterError as error:  # found on the distinct rows: name the user's row
+            raise_user_row(pub.program, values, error)
+        if shots is None:
             data = {name: _exact_register(m, qubits, inverse, shape)
                     for (name, qubits), m in zip(registers.items(), marginals)}
         else:
-            measured = sorted({q for qubits in registers.values() for q in qubits if q is not None})
-            probs, = _marginals(pub.program, rows, self._dtype, [measured], None, executor)
+            probs, = marginals
             data = _sampled_registers(probs, measured, registers, inverse, shape, shots, self._rng)
         return SamplerPubResult(DataBin(**data, shape=shape), {"shots": shots})
 
@@ -327,6 +341,8 @@ class Sampler:
 def _sample_rows(probs: np.ndarray, inverse: np.ndarray, shots: int,
                  rng: np.random.Generator) -> np.ndarray:
     """int64 ``(len(inverse), shots)``: row r sampled from ``probs[inverse[r]]``, rows in order."""
+    checks.check_bytes(8 * inverse.size * shots, f"the {shots:,} shots of {inverse.size} "
+                       "parameter set(s) (int64 outcome indices)")
     indices = np.zeros((inverse.size, shots), dtype=np.int64)
     for r, row in enumerate(inverse):
         indices[r] = sample_indices(probs[row], shots, rng)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from qnn_core import Parameter, QuantumCircuit, SparsePauliOp
-from qnn_core.exceptions import GradientError
+from qnn_core.exceptions import GradientError, InputTypeError
 from qnn_core.gradients import (
     FiniteDiffEstimatorGradient, FiniteDiffSamplerGradient, ParamShiftEstimatorGradient,
     ParamShiftSamplerGradient, SPSAEstimatorGradient, SPSASamplerGradient,
@@ -177,11 +177,14 @@ def test_spsa_sampler_formula():
 # --- errors ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("eps", [0, -1e-3, np.nan, "x"])
-def test_bad_epsilon(eps):
-    with pytest.raises(GradientError, match="epsilon"):
+@pytest.mark.parametrize("eps, error", [(0, GradientError), (-1e-3, GradientError),
+                                        (np.nan, GradientError), ("x", InputTypeError),
+                                        ("0.1", InputTypeError), (True, InputTypeError),
+                                        (1j, InputTypeError)])
+def test_bad_epsilon(eps, error):
+    with pytest.raises(error, match="epsilon"):
         FiniteDiffEstimatorGradient(Estimator(), eps)
-    with pytest.raises(GradientError, match="epsilon"):
+    with pytest.raises(error, match="epsilon"):
         SPSASamplerGradient(EXACT_SAMPLER, eps)
 
 

@@ -282,10 +282,8 @@ def circuit():
     (np.zeros(3), r"shape \(3,\); expected \(\.\.\., 2\)"),
     (np.zeros((4, 3)), r"shape \(4, 3\); expected \(\.\.\., 2\)"),
     (None, "None; the circuit has 2 parameters"),
-    ([0.1, np.nan], r"nan at index \(1,\)"),
-    ([[0.1, 0.2], [np.inf, 0.0]], r"inf at index \(1, 0\)"),
-    ([0.1, 0.2j], "complex"),
-    (["a", "b"], "expected real numbers"),
+    ([0.1, np.nan], r"parameter_values\[1\] is nan"),
+    ([[0.1, 0.2], [np.inf, 0.0]], r"parameter_values\[1, 0\] is inf"),
     ({"p0": 0.1}, r"no values for parameters \['p1'\]"),
     ({"p0": 0.1, "p1": 0.2, "zz": 1.0}, "'zz' is not a parameter"),
     ({"p0": [0.1, 0.2], "p1": [0.1, 0.2, 0.3]}, "leading shapes"),
@@ -297,13 +295,27 @@ def test_bad_parameter_values(circuit, values, match):
         Estimator().run([(circuit, "ZZ", values)])
 
 
-@pytest.mark.parametrize("precision", [-0.1, np.nan, np.inf, "0.1", True, 1j])
-def test_bad_precision(circuit, precision):
-    with pytest.raises(PrimitiveError, match="precision is"):
+@pytest.mark.parametrize("values, match", [
+    ([0.1, 0.2j], "complex"),
+    (["a", "b"], "expected numbers"),
+    ([[0.1, 0.2], [0.3]], "ragged"),
+    ([0.1, None], r"parameter_values\[1\] is NoneType None"),
+])
+def test_ill_typed_parameter_values(circuit, values, match):
+    with pytest.raises(InputTypeError, match=match):
+        Estimator().run([(circuit, "ZZ", values)])
+
+
+@pytest.mark.parametrize("precision, error", [
+    (-0.1, PrimitiveError), (np.nan, PrimitiveError), (np.inf, PrimitiveError),
+    ("0.1", InputTypeError), (True, InputTypeError), (1j, InputTypeError),
+])
+def test_bad_precision(circuit, precision, error):
+    with pytest.raises(error, match="precision is"):
         Estimator().run([(circuit, "ZZ", [0.1, 0.2])], precision=precision)
-    with pytest.raises(PrimitiveError, match="pub 0 precision is"):
+    with pytest.raises(error, match="pub 0 precision is"):
         Estimator().run([(circuit, "ZZ", [0.1, 0.2], precision)])
-    with pytest.raises(PrimitiveError, match="default_precision is"):
+    with pytest.raises(error, match="default_precision is"):
         Estimator(default_precision=precision)
 
 
