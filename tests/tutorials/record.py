@@ -10,6 +10,8 @@ run-to-run spread, stored beside it) and keeps, per tutorial, the values ``SPEC`
 * ``exact``: deterministic values (seeded data, exact expectation values and gradients), compared
   to 1e-8;
 * ``close``: shot-based values and training results, each with its absolute tolerance and why;
+* ``at_least``: training results where qnn_core is expected to do at least as well (a qiskit-ml
+  bug, see MULTICLASS), with the spread allowed below qiskit-ml's value;
 * ``printed``: numbers the tutorial prints (``label`` followed by a number), with a tolerance.
 
 The originals are not rerun in CI (several take minutes): test_tutorials.py runs the ports only.
@@ -34,8 +36,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SHOTS = (0.1, "1024-shot sampling on both sides: 4.5 sigma of the difference of two runs")
 PRECISION = (5 / 64, "qiskit-ml's EstimatorQNN adds N(0, 1/64) (default_precision); qnn_core is "
                      "exact: 5 sigma")
-ACCURACY = (0.25, "training result: COBYLA on a shot-based or noisy objective, and the callback "
-                  "count differs (see docs/porting.md); qiskit-ml's own runs spread about as much")
+ACCURACY = (0.25, "training result (COBYLA on a shot-based or noisy objective, 20-60 samples): "
+                  "two qiskit-ml runs differ by up to 0.1 (qiskit_ml_rerun_maxdiff)")
+# qiskit-ml 0.9.1's VQC keeps the parity interpret it built for two classes (x % 2) when it is fit
+# on three: class 2 always gets probability 0. qnn_core maps x % num_classes, so on the 3-class
+# tutorials its VQC can score higher, never (beyond the spread) lower.
+MULTICLASS = (0.1, "3-class VQC: qiskit-ml 0.9.1 maps outcomes mod 2 (class 2 never predicted), "
+                   "qnn_core mod 3; the port must score at least qiskit-ml's minus this spread")
 R2 = (0.05, "regression R^2 after 5 L-BFGS-B steps on qiskit-ml's noisy (precision 1/64) "
             "objective vs qnn_core's exact one")
 
@@ -55,16 +62,18 @@ SPEC = {
     "02_neural_network_classifier_and_regressor": {
         "exact": ["X", "y", "y01", "y_one_hot", "X_"],
         "close": {"out@51": PRECISION, "out@81": ACCURACY, "out@147": ACCURACY,
-                  "out@195": ACCURACY, "out@258": ACCURACY, "out@319": R2, "out@357": R2},
+                  "out@195": ACCURACY, "out@319": R2, "out@357": R2},
+        "at_least": {"out@258": MULTICLASS},
         "printed": {},
     },
     "02a_training_a_quantum_model_on_a_real_dataset": {
         "exact": ["features", "labels", "train_features", "test_features", "train_labels",
                   "test_labels", "train_score_c4", "test_score_c4", "train_score_c2",
                   "test_score_c2"],
-        "close": {k: ACCURACY for k in ("train_score_q4", "test_score_q4", "train_score_q2_ra",
-                                        "test_score_q2_ra", "train_score_q2_eff",
-                                        "test_score_q2_eff")},
+        "close": {},
+        "at_least": {k: MULTICLASS for k in ("train_score_q4", "test_score_q4", "train_score_q2_ra",
+                                             "test_score_q2_ra", "train_score_q2_eff",
+                                             "test_score_q2_eff")},
         "printed": {},
     },
     "09_saving_and_loading_models": {
@@ -110,12 +119,15 @@ def record(dirs: list[str]) -> dict:
                 for d in dirs if os.path.exists(os.path.join(d, f"original_{name}.json"))]
         ref = runs[0]
         entry = {"exact": {k: ref["values"][k] for k in spec["exact"]}, "close": {},
-                 "printed": {}, "qiskit_ml_wall_s": ref["wall"], "qiskit_ml_cpu_s": ref["cpu"]}
+                 "at_least": {}, "printed": {}, "qiskit_ml_wall_s": ref["wall"], "qiskit_ml_cpu_s": ref["cpu"]}
         for k, (tol, why) in spec["close"].items():
             others = [r["values"][k] for r in runs[1:]]
             spread = [float(np.max(np.abs(np.subtract(o, ref["values"][k])))) for o in others]
             entry["close"][k] = {"value": ref["values"][k], "atol": tol, "why": why,
                                  "qiskit_ml_rerun_maxdiff": spread}
+        for k, (tol, why) in spec.get("at_least", {}).items():
+            entry["at_least"][k] = {"value": ref["values"][k], "below": tol, "why": why,
+                                    "qiskit_ml_reruns": [r["values"][k] for r in runs[1:]]}
         for label, (tol, why) in spec["printed"].items():
             vals = printed_numbers(ref["stdout"], label)
             spread = [float(np.max(np.abs(np.subtract(printed_numbers(r["stdout"], label), vals))))
