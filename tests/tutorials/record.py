@@ -26,7 +26,7 @@ import sys
 
 import numpy as np
 
-__all__ = ["SPEC", "printed_numbers", "record"]
+__all__ = ["SPEC", "pick", "printed_numbers", "record"]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -43,6 +43,8 @@ ACCURACY = (0.25, "training result (COBYLA on a shot-based or noisy objective, 2
 # tutorials its VQC can score higher, never (beyond the spread) lower.
 MULTICLASS = (0.1, "3-class VQC: qiskit-ml 0.9.1 maps outcomes mod 2 (class 2 never predicted), "
                    "qnn_core mod 3; the port must score at least qiskit-ml's minus this spread")
+QCNN = (25.0, "QCNN accuracy in percent after 200 COBYLA steps from the generated initial point on "
+               "35 training / 15 test images: two qiskit-ml runs differ by up to 17 points")
 R2 = (0.05, "regression R^2 after 5 L-BFGS-B steps on qiskit-ml's noisy (precision 1/64) "
             "objective vs qnn_core's exact one")
 
@@ -95,16 +97,26 @@ SPEC = {
         "exact": ["images", "labels", "train_images", "test_images", "train_labels",
                   "test_labels", "initial_point"],
         "close": {},
-        "printed": {"Accuracy from the train data :": (100 * ACCURACY[0], ACCURACY[1]),
-                    "Accuracy from the test data :": (100 * ACCURACY[0], ACCURACY[1])},
+        "printed": {"Accuracy from the train data :": QCNN, "Accuracy from the test data :": QCNN},
     },
     "12_quantum_autoencoder": {
         "exact": ["train_images", "test_images", "original_sv", "initial_point"],
-        "close": {},
-        "printed": {"Fidelity of our Output State with our Input State:":
-                    (0.15, "training result: COBYLA on a 1024-shot swap-test cost")},
+        # The printed fidelities are not compared: the tutorial's test circuit resets the trash
+        # qubits and Statevector collapses them at random (in qiskit and qnn_core alike), so a
+        # well-trained model prints a low fidelity in some runs. The trained cost is compared.
+        "close": {"objective_func_vals[-1]": (
+            0.1, "final swap-test cost of the digits training (COBYLA, 150 evaluations, 1024 shots): "
+                 "two qiskit-ml runs end at 0.16 and 0.14, qnn_core runs at 0.09-0.16")},
+        "printed": {},
     },
 }
+
+
+def pick(values: dict, key: str):
+    """``values[key]``, or its last element for a key written ``name[-1]``."""
+    if key.endswith("[-1]"):
+        return values[key[:-4]][-1]
+    return values[key]
 
 
 def printed_numbers(stdout: str, label: str) -> list[float]:
@@ -121,9 +133,9 @@ def record(dirs: list[str]) -> dict:
         entry = {"exact": {k: ref["values"][k] for k in spec["exact"]}, "close": {},
                  "at_least": {}, "printed": {}, "qiskit_ml_wall_s": ref["wall"], "qiskit_ml_cpu_s": ref["cpu"]}
         for k, (tol, why) in spec["close"].items():
-            others = [r["values"][k] for r in runs[1:]]
-            spread = [float(np.max(np.abs(np.subtract(o, ref["values"][k])))) for o in others]
-            entry["close"][k] = {"value": ref["values"][k], "atol": tol, "why": why,
+            others = [pick(r["values"], k) for r in runs[1:]]
+            spread = [float(np.max(np.abs(np.subtract(o, pick(ref["values"], k))))) for o in others]
+            entry["close"][k] = {"value": pick(ref["values"], k), "atol": tol, "why": why,
                                  "qiskit_ml_rerun_maxdiff": spread}
         for k, (tol, why) in spec.get("at_least", {}).items():
             entry["at_least"][k] = {"value": ref["values"][k], "below": tol, "why": why,
