@@ -103,8 +103,9 @@ def _build_tables(program: Program) -> SweepTables:
     ops = program.src_ops
     n_src = ops.shape[0]
     op_at = {int(ops[k, 4]): k for k in range(n_src) if program.src_angles[k, 0] >= 0}
-    doff = np.full((n_src, 4), -1, dtype=np.int64)
-    cols = np.full((n_src, 4), -1, dtype=np.int64)
+    width = program.src_angles.shape[1]
+    doff = np.full((n_src, width), -1, dtype=np.int64)
+    cols = np.full((n_src, width), -1, dtype=np.int64)
     group_offsets = []
     pos = 0
     for group in program.groups:
@@ -122,12 +123,12 @@ def _build_tables(program: Program) -> SweepTables:
                     cols[k, j] = c
                     pos += size
         group_offsets.append(offs)
-    slots = np.full((n_src, 4), -1, dtype=np.int64)
+    slots = np.full((n_src, width), -1, dtype=np.int64)
     live = np.zeros(n_src, dtype=np.int64)
     count = 0
     for k in range(n_src):
         live[k] = count
-        for j in range(4):
+        for j in range(width):
             if doff[k, j] >= 0:
                 slots[k, j] = count
                 count += 1

@@ -74,7 +74,7 @@ class Program:
     groups: tuple[ParamGroup, ...]
     src_ops: np.ndarray  # int64 (n_src, 5)
     src_qargs: np.ndarray  # int64
-    src_angles: np.ndarray  # int64 (n_src, 4): angle columns of each source op, -1 when none
+    src_angles: np.ndarray  # int64 (n_src, >= 4): angle columns of each source op, -1 when none
     src_gates: tuple  # (name, qubits) of each source op, for diagnostics and gradients
     ops: np.ndarray  # int64 (n_ops, 5)
     qargs: np.ndarray
@@ -190,7 +190,9 @@ def _compile(circuit: QuantumCircuit, fuse: bool) -> Program:
         groups += (ParamGroup(GLOBAL_PHASE_SPEC, np.array([[phase_groups[0][0]]], dtype=np.int64),
                               np.array([phase_groups[0][1]], dtype=np.int64), True),)
     src_ops, src_qargs = _emit_source(sources)
-    src_angles = np.full((len(sources), 4), -1, dtype=np.int64)
+    # four columns hold every gate's angles; a state preparation has one per amplitude
+    width = max([4] + [len(s.angles) for s in sources])
+    src_angles = np.full((len(sources), width), -1, dtype=np.int64)
     for i, s in enumerate(sources):
         src_angles[i, : len(s.angles)] = s.angles
     fused = _fuse(sources, phase_src, circuit.num_qubits, fuse)

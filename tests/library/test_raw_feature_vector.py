@@ -71,3 +71,33 @@ def test_bad_inputs():
     late.compose(qc, inplace=True)
     with pytest.raises(CircuitError, match="not \\|0>"):
         qnn_core.Statevector(late.assign_parameters([1, 2, 3, 4]))
+
+
+def test_wide_state_preparation_in_a_qnn():
+    """raw_feature_vector(32) (tutorial 12's 5-qubit encoding): more amplitudes than a gate has
+    angles; the forward matches Statevector, weight gradients match finite differences and input
+    gradients raise."""
+    fm, ans = raw_feature_vector(32), real_amplitudes(5, reps=1)
+    qc = qnn_core.QuantumCircuit(5)
+    qc.compose(fm, inplace=True)
+    qc.compose(ans, inplace=True)
+    x = np.random.default_rng(3).uniform(0, 1, (2, 32))
+    w = np.random.default_rng(4).uniform(0, 1, ans.num_parameters)
+    qnn = EstimatorQNN(circuit=qc, input_params=fm.parameters, weight_params=ans.parameters)
+    out = qnn.forward(x, w)
+    ref = []
+    for row in x:
+        state = qnn_core.Statevector(qc.assign_parameters(dict(zip(
+            list(fm.parameters) + list(ans.parameters), list(row) + list(w)))))
+        ref.append(state.expectation_value("ZZZZZ").real)
+    np.testing.assert_allclose(out[:, 0], ref, atol=1e-10)
+    grad = qnn.backward(x, w)[1]
+    eps = 1e-6
+    for k in range(ans.num_parameters):
+        e = np.zeros(ans.num_parameters)
+        e[k] = eps
+        fd = (qnn.forward(x, w + e) - qnn.forward(x, w - e)) / (2 * eps)
+        np.testing.assert_allclose(grad[:, :, k], fd, atol=1e-7)
+    with pytest.raises(GradientError, match="no gradient"):
+        EstimatorQNN(circuit=qc, input_params=fm.parameters, weight_params=ans.parameters,
+                     input_gradients=True).backward(x, w)

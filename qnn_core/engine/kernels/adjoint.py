@@ -281,7 +281,7 @@ def _adjoint_sweep(psi, lam, ops, qargs, inv, hmat, hoff, cols, stop, grads):
             ctrl = ops[k, 3]
             for l in range(-1, num_lam):  # -1: psi, then the bras
                 apply_op(state if l < 0 else lam[l, b], kind, targets, ctrl, irow, ops[k, 4])
-            for j in range(4):
+            for j in range(hoff.shape[1]):  # 4, or one per amplitude of a state preparation
                 ho = hoff[k, j]
                 if ho < 0:
                     continue
@@ -341,7 +341,7 @@ def _tangent_sweep(psi, tan, ops, qargs, src, dmat, doff, slots, live):
             qo = ops[k, 1]
             targets = qargs[qo:qo + ops[k, 2]]
             ctrl = ops[k, 3]
-            for j in range(4):
+            for j in range(doff.shape[1]):  # 4, or one per amplitude of a state preparation
                 do = doff[k, j]
                 if do < 0:
                     continue
