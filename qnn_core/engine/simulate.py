@@ -17,10 +17,10 @@ real parts and ``states[b, 1]`` the imaginary parts of state b.
 
 from __future__ import annotations
 
-import os
 
 import numpy as np
 
+from qnn_core.checks import available_memory  # the one reading of the machine's memory
 from qnn_core.circuit.quantum_circuit import QuantumCircuit
 from qnn_core.engine.program import Program, compile_circuit, fuse_source, source_from_angles
 from qnn_core.exceptions import InputTypeError, MemoryLimitError, ParameterError
@@ -37,7 +37,6 @@ __all__ = [
     "StateCache",
     "allocate_states",
     "check_memory",
-    "available_memory",
     "as_parameter_values",
     "real_dtype",
     "to_complex",
@@ -60,21 +59,6 @@ def real_dtype(dtype) -> np.dtype:
     if dt == np.complex64:
         return np.dtype(np.float32)
     raise InputTypeError(f"dtype is {dt}; expected complex128 or complex64")
-
-
-def available_memory() -> int:
-    """Bytes of memory available to this process (MemAvailable, else physical memory)."""
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return 1 << 62
 
 
 def check_memory(batch: int, num_qubits: int, itemsize: int, copies: int = 1) -> int:

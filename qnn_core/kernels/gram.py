@@ -35,7 +35,8 @@ from qnn_core.engine.adjoint import derivative_table, restricted_tables, sweep_t
 from qnn_core.engine.kernels.adjoint import tangent_sweep
 from qnn_core.engine.kernels.apply import run_program
 from qnn_core.engine.program import Program, source_from_angles
-from qnn_core.engine.simulate import available_memory, check_memory, run_compiled
+from qnn_core.checks import available_memory
+from qnn_core.engine.simulate import check_memory, run_compiled
 
 __all__ = [
     "simulate_points",
