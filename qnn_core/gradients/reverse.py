@@ -53,8 +53,19 @@ __all__ = [
 
 _METHODS = ("auto", "adjoint", "tangent")
 
-# Diagonals of a network's observables for its VJP bras (None when not diagonal), per task.
+# Per network task, built on first use: the diagonals of its observables for the VJP bras
+# (None when not diagonal), and the output index of every basis state.
 _DIAGONALS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_OUTPUTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _output_of_basis(task: SamplerTask) -> np.ndarray:
+    """int64 ``(2**n,)``: the flat output index (outcome, or its ``interpret`` group) of every
+    basis state of ``task``'s circuit; built once per task."""
+    if task not in _OUTPUTS:
+        outcome = bit_table(task.program.num_qubits, [(q, i) for i, q in enumerate(task.qubits)])
+        _OUTPUTS[task] = outcome if task.index_map is None else task.index_map[outcome]
+    return _OUTPUTS[task]
 
 
 def _check_circuit(circuit) -> Program:
@@ -363,17 +374,15 @@ class ReverseSamplerGradient(SamplerGradient):
         """One sweep per sample with the diagonal observable ``Σ_x cotangent[b, group(x)] |x><x|``
         (:func:`qnn_core.engine.vjp.probability_vjp`), taking over the forward states."""
         states = task.states.take(task.program, values, self.dtype)
-        outcome = bit_table(task.program.num_qubits, [(q, i) for i, q in enumerate(task.qubits)])
-        group_of = outcome if task.index_map is None else task.index_map[outcome]
-        out = probability_vjp(task.program, values, group_of, cotangent, self.dtype, params, states)
+        out = probability_vjp(task.program, values, _output_of_basis(task), cotangent, self.dtype,
+                              params, states)
         return np.ascontiguousarray(out[:, params])
 
     def _grouped(self, task: SamplerTask, values: np.ndarray, params: np.ndarray,
                  states) -> np.ndarray:
         program = task.program
         bits = (task.num_outputs - 1).bit_length()
-        outcome = bit_table(program.num_qubits, [(q, i) for i, q in enumerate(task.qubits)])
-        omap = OutcomeMap(task.index_map[outcome], np.zeros(1, dtype=np.int64),
+        omap = OutcomeMap(_output_of_basis(task), np.zeros(1, dtype=np.int64),
                           program.num_qubits, bits)
         # the adjoint sweep skips the gates before the first wanted parameter
         _, angle_grads = _outcome_gradients(program, values, omap, self.dtype, self.method,

@@ -348,7 +348,7 @@ def to_qiskit(circuit: QuantumCircuit):
     qiskit = _import_qiskit()
     from qiskit.circuit import ClassicalRegister as QCReg
     from qiskit.circuit import QuantumRegister
-    from qiskit.circuit.library import MCXGate, UnitaryGate, get_standard_gate_name_mapping
+    from qiskit.circuit.library import get_standard_gate_name_mapping
 
     if not isinstance(circuit, QuantumCircuit):
         raise InputTypeError(f"to_qiskit expects a qnn_core QuantumCircuit; got {type(circuit).__name__}")

@@ -21,8 +21,6 @@ import numbers
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from qnn_core.circuit.gates import GATES
 from qnn_core.circuit.parameter import Parameter, ParameterVector, parameter_sort_key
 from qnn_core.circuit.quantum_circuit import QuantumCircuit

@@ -19,7 +19,6 @@ reported with the circuit's names; every error is a ``qnn_core.exceptions`` clas
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
